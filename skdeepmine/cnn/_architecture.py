@@ -1,0 +1,104 @@
+"""The configurable convolutional network behind CNNClassifier and CNNRegressor."""
+
+import numpy as np
+
+from ..core._backend import get_keras
+
+AUGMENTATION_PARAMS = ("random_flip", "random_rotation", "random_zoom", "random_translation")
+
+
+def network_input_shape(sample_shape, input_shape, input_kind):
+    """Map the shape of one sample of X to the (spatial..., channels) shape of the network.
+
+    Flat rows are signals of one channel unless ``input_shape`` says otherwise;
+    3-D X is a batch of single-channel images unless ``input_kind="signal"``.
+    """
+    n_values = int(np.prod(sample_shape))
+    if input_shape is not None:
+        shape = tuple(int(d) for d in input_shape)
+        if int(np.prod(shape)) != n_values:
+            raise ValueError(
+                f"input_shape={shape} holds {int(np.prod(shape))} values, but each "
+                f"sample of X has {n_values} (shape {tuple(sample_shape)})."
+            )
+    else:
+        shape = tuple(sample_shape)
+        if input_kind == "image" and len(shape) == 1:
+            raise ValueError(
+                "input_kind='image' with flat rows needs input_shape=(height, "
+                "width[, channels]) to know how to reshape them."
+            )
+    if len(shape) == 1:
+        return shape + (1,)
+    if len(shape) == 2:
+        return shape if input_kind == "signal" else shape + (1,)
+    if len(shape) == 3 and input_kind != "signal":
+        return shape
+    raise ValueError(
+        f"Cannot read samples of shape {shape} as "
+        f"{'signals (length, channels)' if input_kind == 'signal' else 'images'}; "
+        "CNNs take images (H, W) or (H, W, C) and signals (L,) or (L, C)."
+    )
+
+
+def _augmentation_layers(keras, params):
+    layers = []
+    if params["random_flip"]:
+        layers.append(keras.layers.RandomFlip(params["random_flip"]))
+    if params["random_rotation"]:
+        layers.append(keras.layers.RandomRotation(params["random_rotation"]))
+    if params["random_zoom"]:
+        layers.append(keras.layers.RandomZoom(params["random_zoom"]))
+    if params["random_translation"]:
+        factor = params["random_translation"]
+        layers.append(keras.layers.RandomTranslation(factor, factor))
+    return layers
+
+
+def build_cnn(meta, params, n_outputs, output_activation):
+    """Build the CNN described by ``params`` for the data described by ``meta``."""
+    keras = get_keras()
+    input_shape = tuple(meta["input_shape"])
+    spatial = input_shape[:-1]
+    is_image = len(spatial) == 2
+    conv = keras.layers.Conv2D if is_image else keras.layers.Conv1D
+    pool = keras.layers.MaxPooling2D if is_image else keras.layers.MaxPooling1D
+
+    layers = [keras.Input(input_shape, dtype=meta["dtype"])]
+    if params["rescale"] is not None:
+        layers.append(keras.layers.Rescaling(params["rescale"]))
+    augmentation = [name for name in AUGMENTATION_PARAMS if params[name]]
+    if augmentation:
+        if not is_image:
+            raise ValueError(
+                f"{', '.join(augmentation)} augment images, but the network "
+                f"reads X as 1-D signals of shape {input_shape}."
+            )
+        layers.extend(_augmentation_layers(keras, params))
+
+    size = list(spatial)
+    for filters in params["filters"]:
+        layers.append(conv(filters, params["kernel_size"], padding="same"))
+        if params["batch_norm"]:
+            layers.append(keras.layers.BatchNormalization())
+        layers.append(keras.layers.Activation(params["activation"]))
+        if all(s >= params["pool_size"] for s in size):
+            layers.append(pool(params["pool_size"]))
+            size = [s // params["pool_size"] for s in size]
+        if params["dropout"]:
+            layers.append(keras.layers.Dropout(params["dropout"]))
+
+    if params["global_pooling"] == "avg":
+        global_pool = keras.layers.GlobalAveragePooling2D if is_image else keras.layers.GlobalAveragePooling1D
+        layers.append(global_pool())
+    elif params["global_pooling"] == "max":
+        global_pool = keras.layers.GlobalMaxPooling2D if is_image else keras.layers.GlobalMaxPooling1D
+        layers.append(global_pool())
+    else:
+        layers.append(keras.layers.Flatten())
+    for units in params["dense_units"]:
+        layers.append(keras.layers.Dense(units, activation=params["activation"]))
+        if params["dropout"]:
+            layers.append(keras.layers.Dropout(params["dropout"]))
+    layers.append(keras.layers.Dense(n_outputs, activation=output_activation))
+    return keras.Sequential(layers, name="cnn")

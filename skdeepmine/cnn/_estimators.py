@@ -1,0 +1,404 @@
+"""CNNClassifier and CNNRegressor: convolutional networks for images and signals."""
+
+from numbers import Integral, Real
+
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
+from ._architecture import build_cnn, network_input_shape
+
+_COMMON_PARAMS_DOC = """
+    model : keras.Model, callable or None, default=None
+        The network. ``None`` builds the configurable CNN described by the
+        parameters below.  A Keras model is cloned (fresh weights) for each
+        fit.  A callable is a build function, as in scikeras: it receives
+        ``meta`` (``n_features_in_``, ``input_shape``, ``n_classes_``,
+        ``classes_``, ``n_outputs_expected_``, ``dtype``, ...) plus
+        ``model_kwargs`` and returns a Keras model; if it compiles the model,
+        its loss and optimizer are used.
+
+    model_kwargs : dict, default=None
+        Extra keyword arguments for a build function given as ``model``.
+
+    input_shape : tuple of int, default=None
+        Shape of one sample, used to reshape flat rows: ``(length,)`` or
+        ``(length, channels)`` for signals, ``(height, width)`` or
+        ``(height, width, channels)`` for images.  ``None`` takes the shape of
+        X's samples; flat rows are then read as 1-D signals.
+
+    input_kind : {"auto", "image", "signal"}, default="auto"
+        How to read two-dimensional samples: ``"auto"`` and ``"image"`` read
+        ``(a, b)`` as a single-channel image, ``"signal"`` as a signal of
+        length ``a`` with ``b`` channels.
+
+    filters : tuple of int, default=(32, 64)
+        Number of filters of each convolution block.
+
+    kernel_size : int, default=3
+        Size of the convolution kernels.
+
+    pool_size : int, default=2
+        Max-pooling size after each block (skipped once the feature map is
+        smaller than it).
+
+    batch_norm : bool, default=False
+        Batch normalisation after each convolution.
+
+    dropout : float, default=0.0
+        Dropout rate after each block and dense layer.
+
+    dense_units : tuple of int, default=(128,)
+        Units of the dense layers of the head.
+
+    activation : str, default="relu"
+        Activation of the hidden layers.
+
+    global_pooling : {None, "avg", "max"}, default=None
+        How the last feature map becomes a vector: flattened, or pooled.
+
+    rescale : float, default=None
+        Factor applied to the inputs inside the network, as Keras's
+        ``ImageDataGenerator(rescale=1/255)``.
+
+    random_flip : {None, "horizontal", "vertical", "horizontal_and_vertical"}, default=None
+        Training-time random flips of images.
+
+    random_rotation : float, default=0.0
+        Training-time random rotation, as a fraction of a full turn.
+
+    random_zoom : float, default=0.0
+        Training-time random zoom, as a fraction of the image size.
+
+    random_translation : float, default=0.0
+        Training-time random shift, as a fraction of the image size.
+
+    epochs : int, default=50
+        Maximum number of passes over the training data.
+
+    batch_size : int, default=32
+        Samples per gradient step.
+
+    learning_rate : float, default=0.001
+        Learning rate of an optimizer given by name.
+
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ...) or an
+        instance whose configuration is used for each fit.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, augmentation, shuffling and the
+        validation split.  An int makes fits reproducible, also across
+        processes.
+
+    verbose : int, default=0
+        ``1`` shows one progress bar per fit; ``0`` prints nothing.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data, stop when its
+        loss stops improving and restore the best weights.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` (training loss, or
+        validation loss with early stopping) before training stops.
+
+    tol : float, default=1e-4
+        Minimum improvement of the monitored loss.
+
+    warm_start : bool, default=False
+        Continue from the previous fit's weights instead of starting afresh.
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Keras callbacks, called at the start and end of training and of each
+        epoch with the epoch's record as ``logs``.
+"""
+
+_FITTED_DOC = """
+    model_ : keras.Model
+        The trained network.
+
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss`` and, with early stopping,
+        ``val_loss`` and ``val_score``.
+
+    loss_curve_ : list of float
+        Training loss of each epoch.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    input_shape_ : tuple of int
+        Shape of one sample as the network reads it.
+
+    n_features_in_ : int
+        Number of values in one sample of X.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+"""
+
+
+class _BaseCNN(BaseKerasEstimator):
+    _parameter_constraints: dict = {
+        **BaseKerasEstimator._parameter_constraints,
+        "input_shape": [tuple, None],
+        "input_kind": [StrOptions({"auto", "image", "signal"})],
+        "filters": [tuple, list],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "pool_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_norm": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_units": [tuple, list],
+        "activation": [str],
+        "global_pooling": [StrOptions({"avg", "max"}), None],
+        "rescale": [Real, None],
+        "random_flip": [StrOptions({"horizontal", "vertical", "horizontal_and_vertical"}), None],
+        "random_rotation": [Interval(Real, 0, None, closed="left")],
+        "random_zoom": [Interval(Real, 0, None, closed="left")],
+        "random_translation": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def _network_input_shape(self, sample_shape):
+        return network_input_shape(sample_shape, self.input_shape, self.input_kind)
+
+    def _cnn_params(self):
+        return {name: getattr(self, name) for name in (
+            "filters", "kernel_size", "pool_size", "batch_norm", "dropout",
+            "dense_units", "activation", "global_pooling", "rescale",
+            "random_flip", "random_rotation", "random_zoom", "random_translation",
+        )}
+
+
+class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
+    __doc__ = f"""Convolutional neural network classifier for images and 1-D signals.
+
+    A Keras CNN (convolution blocks, then a dense head with a softmax) that
+    behaves like any scikit-learn classifier: it validates its parameters and
+    inputs, fits in a Pipeline, grid-searches, cross-validates, clones and
+    pickles.
+
+    Parameters
+    ----------
+    {_COMMON_PARAMS_DOC.strip()}
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    {_FITTED_DOC.strip()}
+
+    See Also
+    --------
+    CNNRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : A dense network on flat rows.
+
+    Notes
+    -----
+    Training runs in the floating-point type of X, as scikit-learn's MLP does:
+    float32 X trains in float32, anything else in float64.  Pass float32 data
+    for the faster arithmetic on large images.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeepmine import CNNClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X.reshape(-1, 8, 8)[:300] / 16.0
+    >>> clf = CNNClassifier(filters=(8,), dense_units=(32,), epochs=5,
+    ...                     random_state=0).fit(X, y[:300])
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 10)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseCNN._parameter_constraints,
+        **ClassifierCore._extra_constraints,
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        model_kwargs=None,
+        input_shape=None,
+        input_kind="auto",
+        filters=(32, 64),
+        kernel_size=3,
+        pool_size=2,
+        batch_norm=False,
+        dropout=0.0,
+        dense_units=(128,),
+        activation="relu",
+        global_pooling=None,
+        rescale=None,
+        random_flip=None,
+        random_rotation=0.0,
+        random_zoom=0.0,
+        random_translation=0.0,
+        epochs=50,
+        batch_size=32,
+        learning_rate=0.001,
+        optimizer="adam",
+        random_state=None,
+        verbose=0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        callbacks=None,
+        class_weight=None,
+    ):
+        self.model = model
+        self.model_kwargs = model_kwargs
+        self.input_shape = input_shape
+        self.input_kind = input_kind
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+        self.dense_units = dense_units
+        self.activation = activation
+        self.global_pooling = global_pooling
+        self.rescale = rescale
+        self.random_flip = random_flip
+        self.random_rotation = random_rotation
+        self.random_zoom = random_zoom
+        self.random_translation = random_translation
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.random_state = random_state
+        self.verbose = verbose
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.callbacks = callbacks
+        self.class_weight = class_weight
+
+    def _build_network(self, meta):
+        return build_cnn(meta, self._cnn_params(), meta["n_classes_"], "softmax")
+
+
+class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
+    __doc__ = f"""Convolutional neural network regressor for images and 1-D signals.
+
+    The network of :class:`CNNClassifier` with a linear output unit per
+    target, trained on the mean squared error.
+
+    Parameters
+    ----------
+    {_COMMON_PARAMS_DOC.strip()}
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of targets.
+    {_FITTED_DOC.strip()}
+
+    See Also
+    --------
+    CNNClassifier : The same network for classification.
+
+    Notes
+    -----
+    Training runs in the floating-point type of X (float32 stays float32,
+    anything else trains in float64).  Targets are not scaled: wrap the
+    estimator in :class:`~sklearn.compose.TransformedTargetRegressor` for
+    targets far from unit scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepmine import CNNRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 16))
+    >>> y = X[:, :4].sum(axis=1)
+    >>> reg = CNNRegressor(filters=(8,), dense_units=(16,), epochs=5,
+    ...                    random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    """
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        model_kwargs=None,
+        input_shape=None,
+        input_kind="auto",
+        filters=(32, 64),
+        kernel_size=3,
+        pool_size=2,
+        batch_norm=False,
+        dropout=0.0,
+        dense_units=(128,),
+        activation="relu",
+        global_pooling=None,
+        rescale=None,
+        random_flip=None,
+        random_rotation=0.0,
+        random_zoom=0.0,
+        random_translation=0.0,
+        epochs=50,
+        batch_size=32,
+        learning_rate=0.001,
+        optimizer="adam",
+        random_state=None,
+        verbose=0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        callbacks=None,
+    ):
+        self.model = model
+        self.model_kwargs = model_kwargs
+        self.input_shape = input_shape
+        self.input_kind = input_kind
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+        self.dense_units = dense_units
+        self.activation = activation
+        self.global_pooling = global_pooling
+        self.rescale = rescale
+        self.random_flip = random_flip
+        self.random_rotation = random_rotation
+        self.random_zoom = random_zoom
+        self.random_translation = random_translation
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.random_state = random_state
+        self.verbose = verbose
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.callbacks = callbacks
+
+    def _build_network(self, meta):
+        return build_cnn(meta, self._cnn_params(), meta["n_outputs_expected_"], None)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

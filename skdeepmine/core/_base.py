@@ -1,0 +1,310 @@
+"""The base class every Keras-backed skdeepmine estimator derives from.
+
+Subclasses describe their network (``_build_network``) and their target
+(``_encode_target``, ``_default_loss``, ``_validation_score``); validation,
+seeding, the training loop, early stopping, history, persistence and fast
+prediction live here, once.
+"""
+
+import inspect
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._backend import get_keras
+from ._engine import predict_raw
+from ._persistence import KerasPickleMixin
+from ._seeding import draw_seed, keras_build_scope
+from ._training import checkout_trainer, train
+from ._validation import check_fit_sample_weight, validate_X
+
+OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adadelta", "adamax"}
+
+
+class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
+    """Shared machinery of skdeepmine's Keras-backed estimators.
+
+    Not meant to be used directly: use :class:`~skdeepmine.CNNClassifier`,
+    :class:`~skdeepmine.CNNRegressor` or
+    :class:`~skdeepmine.NeuralFeatureExtractor`.
+    """
+
+    _parameter_constraints: dict = {
+        "model": [HasMethods(["get_config"]), callable, None],
+        "model_kwargs": [dict, None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(OPTIMIZERS), HasMethods(["get_config", "apply"])],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "callbacks": [list, None],
+    }
+
+    # ----------------------------------------------------------------- hooks
+    @abstractmethod
+    def _build_network(self, meta):
+        """Return the default (uncompiled) Keras model for ``meta``."""
+
+    @abstractmethod
+    def _encode_target(self, y, *, reset, classes=None):
+        """Validate-side encoding of ``y``; sets target attributes on reset."""
+
+    @abstractmethod
+    def _default_loss(self, model):
+        """The Keras loss used when the model was not compiled with one."""
+
+    @abstractmethod
+    def _validation_score(self, y, outputs, sample_weight):
+        """Score of raw network outputs on encoded targets (higher is better)."""
+
+    def _target_meta(self):
+        """Target-related entries of the ``meta`` dict."""
+        return {}
+
+    def _loss_target(self, y, model):
+        """Adapt encoded targets to what the loss expects for ``model``."""
+        return y
+
+    def _network_input_shape(self, sample_shape):
+        """Shape of one sample as the network sees it."""
+        return tuple(sample_shape)
+
+    def _y_validation_kwargs(self):
+        return {"multi_output": False, "y_numeric": False}
+
+    def _sample_weight_multiplier(self, y):
+        """Per-sample factors applied on top of ``sample_weight`` (class weights)."""
+        return None
+
+    def _stratify(self, y):
+        return None
+
+    # --------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples: rows, images or signals.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; an integer weight counts like that many
+            repeated rows and a zero weight like a removed row.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        continuing = self.warm_start and hasattr(self, "model_")
+        return self._fit(X, y, sample_weight, continuing=continuing, epochs=self.epochs)
+
+    def _fit(
+        self, X, y, sample_weight, *, continuing, epochs, allow_validation=True,
+        classes=None,
+    ):
+        X, y = validate_X(
+            self, X, reset=not continuing, y=y, y_kwargs=self._y_validation_kwargs()
+        )
+        y = self._encode_target(y, reset=not continuing, classes=classes)
+        weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
+        multiplier = self._sample_weight_multiplier(y)
+        weights = weights * multiplier if multiplier is not None else weights.copy()
+        # A zero weight means "as if the row were absent": drop it outright.
+        kept = weights > 0
+        if not kept.all():
+            X, y, weights = X[kept], y[kept], weights[kept]
+
+        random_state = check_random_state(self.random_state)
+        seed = draw_seed(random_state)
+        input_shape = self._network_input_shape(X.shape[1:])
+        if continuing:
+            model = self.model_
+            if tuple(model.inputs[0].shape)[1:] != input_shape:
+                raise ValueError(
+                    f"X has samples of network shape {input_shape}, but the "
+                    f"fitted network takes {tuple(model.inputs[0].shape)[1:]}."
+                )
+            loss, optimizer_config = self._loss_spec, self._optimizer_config
+            optimizer_state, history = self._optimizer_state, list(self.history_)
+        else:
+            meta = self._meta(X, input_shape)
+            model, compiled = self._build_model(meta, seed)
+            loss = compiled.get("loss") or self._default_loss(model)
+            optimizer_config = compiled.get("optimizer") or self._optimizer_config_from_params()
+            optimizer_state, history = None, []
+
+        dtype = model.inputs[0].dtype
+        x = np.asarray(X, dtype=dtype).reshape((len(X),) + input_shape)
+        y = self._loss_target(y, model)
+        w = weights.astype(dtype)
+        train_data, validation_data = (x, y, w), None
+        if self.early_stopping and allow_validation:
+            train_data, validation_data = self._split_validation(x, y, w, seed)
+
+        target_spec = ((None,) + y.shape[1:], y.dtype)
+        callbacks = list(self.callbacks or [])
+        with checkout_trainer(
+            model, optimizer_config, loss, target_spec, optimizer_state
+        ) as trainer:
+            records = train(
+                trainer,
+                train_data,
+                epochs=epochs,
+                batch_size=self.batch_size,
+                rng=np.random.RandomState(seed),
+                validation_data=validation_data,
+                score=self._validation_score,
+                n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol,
+                verbose=self.verbose,
+                callbacks=callbacks,
+                first_epoch=len(history),
+            )
+            optimizer_state = trainer.store(model)
+
+        # Only now, with training done, does the estimator change: an
+        # interrupted fit leaves it as it was.
+        self.model_ = model
+        self.input_shape_ = input_shape
+        self.history_ = history + records
+        self.loss_curve_ = [record["loss"] for record in self.history_]
+        self.n_iter_ = len(self.history_)
+        if validation_data is not None:
+            self.validation_scores_ = [r["val_score"] for r in self.history_ if "val_score" in r]
+            self.best_validation_score_ = records[
+                int(np.argmin([r["val_loss"] for r in records]))
+            ]["val_score"]
+        self._loss_spec = loss
+        self._optimizer_config = optimizer_config
+        self._optimizer_state = optimizer_state
+        return self
+
+    def _split_validation(self, x, y, w, seed):
+        stratify = self._stratify(y)
+        try:
+            parts = train_test_split(
+                x, y, w, test_size=self.validation_fraction, random_state=seed,
+                stratify=stratify,
+            )
+        except ValueError:  # too few samples per class to stratify
+            parts = train_test_split(
+                x, y, w, test_size=self.validation_fraction, random_state=seed
+            )
+        x_train, x_val, y_train, y_val, w_train, w_val = parts
+        if len(x_train) == 0 or len(x_val) == 0:
+            raise ValueError(
+                "early_stopping=True needs enough samples for both a training "
+                f"and a validation part; got {len(x)} samples with "
+                f"validation_fraction={self.validation_fraction}."
+            )
+        return (x_train, y_train, w_train), (x_val, y_val, w_val)
+
+    # ---------------------------------------------------------- the network
+    def _meta(self, X, input_shape):
+        meta = {
+            "n_features_in_": self.n_features_in_,
+            "X_shape_": X.shape,
+            "X_dtype_": X.dtype,
+            "input_shape": input_shape,
+            "dtype": str(X.dtype),
+        }
+        if hasattr(self, "feature_names_in_"):
+            meta["feature_names_in_"] = self.feature_names_in_
+        meta.update(self._target_meta())
+        return meta
+
+    def _optimizer_config_from_params(self):
+        keras = get_keras()
+        if isinstance(self.optimizer, str):
+            optimizer = keras.optimizers.get(
+                {"class_name": self.optimizer, "config": {"learning_rate": self.learning_rate}}
+            )
+        else:
+            optimizer = self.optimizer
+        return keras.optimizers.serialize(optimizer)
+
+    def _build_model(self, meta, seed):
+        """Build the network for ``meta``; return it with any compiled loss/optimizer."""
+        keras = get_keras()
+        with keras_build_scope(seed, meta["dtype"]):
+            if self.model is None:
+                model = self._build_network(meta)
+            elif isinstance(self.model, keras.Model):
+                model = keras.models.clone_model(self.model)
+                if getattr(self.model, "compiled", False):
+                    model.compile(optimizer=self.model.optimizer.__class__.from_config(
+                        self.model.optimizer.get_config()), loss=self.model.loss)
+            elif callable(self.model):
+                model = self._call_build_function(meta)
+            else:  # pragma: no cover - excluded by _parameter_constraints
+                raise TypeError(f"model must be a Keras model or a build function, got {self.model!r}")
+        if not isinstance(model, keras.Model):
+            raise TypeError(
+                "The build function passed as `model` must return a keras.Model; "
+                f"it returned {type(model).__name__}."
+            )
+        input_shape = meta["input_shape"]
+        if not model.built or not getattr(model, "inputs", None):
+            model.build((None,) + input_shape)
+        got = tuple(model.inputs[0].shape)[1:]
+        if got != input_shape:
+            raise ValueError(
+                f"The network given as `model` takes inputs of shape {got}, but X "
+                f"provides samples of shape {input_shape}."
+            )
+        compiled = {}
+        if getattr(model, "compiled", False) and getattr(model, "loss", None) is not None:
+            compiled["loss"] = model.loss
+            compiled["optimizer"] = keras.optimizers.serialize(model.optimizer)
+        self._check_output(model)
+        return model, compiled
+
+    def _call_build_function(self, meta):
+        build = self.model
+        kwargs = dict(self.model_kwargs or {})
+        try:
+            parameters = inspect.signature(build).parameters
+        except (TypeError, ValueError):
+            parameters = {}
+        accepts_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        if "meta" in parameters or accepts_any:
+            kwargs["meta"] = meta
+        if "compile_kwargs" in parameters:
+            kwargs["compile_kwargs"] = {
+                "optimizer": get_keras().optimizers.deserialize(self._optimizer_config_from_params()),
+                "loss": None,
+            }
+        return build(**kwargs)
+
+    def _check_output(self, model):
+        """Raise a clear error when the network's output cannot fit the target."""
+
+    # ------------------------------------------------------------ inference
+    def _forward(self, X):
+        """Validated raw network outputs for ``X``."""
+        check_is_fitted(self)
+        X = validate_X(self, X, reset=False)
+        x = X.reshape((len(X),) + self.input_shape_)
+        return predict_raw(self.model_, x)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags

@@ -1,0 +1,203 @@
+"""Compiled computation shared by every model of the same architecture.
+
+Tracing a ``tf.function`` costs memory that TensorFlow never hands back, so a
+process that builds a new model and traces new functions per fit grows by
+megabytes per fit (see ``shared/STACK-FACTS.md``).  GridSearchCV fits hundreds
+of models that share a handful of architectures, so the traced functions are
+keyed by an *architecture fingerprint* and reused:
+
+* prediction is a stateless call that takes the weights as arguments, so one
+  traced function serves every fitted model of that architecture, from any
+  thread, without touching the model's variables;
+* training runs on a pooled *trainer*: a private clone of the architecture with
+  its optimizer and traced train step.  A fit copies its model's weights in,
+  trains, and copies them out, so the estimator keeps a model of its own.
+
+Models whose configuration cannot be serialised (subclassed models) get no
+fingerprint; they are trained and served through functions of their own.
+"""
+
+import json
+import threading
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+
+from ._backend import get_keras, get_tf
+
+MAX_ENGINES = 64
+PREDICT_CHUNK_ROWS = 8192
+
+
+def fingerprint(model):
+    """Return a string identifying ``model``'s architecture, or None.
+
+    Layer names are replaced by their position: Keras numbers auto-generated
+    names (``dense_17``) per process, so two builds of the same architecture
+    differ only there.
+    """
+    try:
+        config = model.get_config()
+    except Exception:  # subclassed models without get_config
+        return None
+    names = {model.name: "model"}
+    for index, layer in enumerate(model.layers):
+        names.setdefault(layer.name, f"layer{index}")
+    for index, tensor in enumerate(getattr(model, "inputs", None) or []):
+        history = getattr(tensor, "_keras_history", None)
+        if history is not None:
+            names.setdefault(history[0].name, f"input{index}")
+
+    def canonical(node):
+        if isinstance(node, dict):
+            return {key: canonical(value) for key, value in node.items()}
+        if isinstance(node, (list, tuple)):
+            return [canonical(value) for value in node]
+        if isinstance(node, str):
+            return names.get(node, node)
+        return node
+
+    try:
+        return json.dumps(
+            [type(model).__name__, canonical(config)], sort_keys=True, default=repr
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _input_spec(model):
+    tf = get_tf()
+    shape = tuple(model.inputs[0].shape)
+    return tf.TensorSpec((None,) + shape[1:], model.inputs[0].dtype)
+
+
+def _variable_specs(variables):
+    tf = get_tf()
+    return [tf.TensorSpec(v.shape, v.dtype) for v in variables]
+
+
+class _Engine:
+    """Traced functions and a trainer pool for one architecture."""
+
+    pooled = True
+
+    def __init__(self, template):
+        self.template = template
+        self._infer = None
+        self._lock = threading.Lock()
+        self._free_trainers = {}
+
+    def infer(self, model, x):
+        if self._infer is None:
+            with self._lock:
+                if self._infer is None:
+                    self._infer = self._trace_infer()
+        trainable = [v.value for v in model.trainable_variables]
+        non_trainable = [v.value for v in model.non_trainable_variables]
+        return self._infer(trainable, non_trainable, x)
+
+    def _trace_infer(self):
+        tf = get_tf()
+        template = self.template
+
+        @tf.function(
+            input_signature=[
+                _variable_specs(template.trainable_variables),
+                _variable_specs(template.non_trainable_variables),
+                _input_spec(template),
+            ]
+        )
+        def infer(trainable, non_trainable, x):
+            outputs, _ = template.stateless_call(
+                trainable, non_trainable, x, training=False
+            )
+            return outputs
+
+        return infer
+
+    def checkout(self, key, make_trainer):
+        """Lend a free trainer for ``key`` (optimizer, loss, target), or a new one."""
+        with self._lock:
+            free = self._free_trainers.get(key)
+            if free:
+                return free.pop()
+        return make_trainer()
+
+    def checkin(self, key, trainer):
+        with self._lock:
+            self._free_trainers.setdefault(key, []).append(trainer)
+
+
+class _UnpooledEngine(_Engine):
+    """Serves one model whose architecture has no fingerprint."""
+
+    pooled = False
+
+    def infer(self, model, x):
+        if self._infer is None:
+            with self._lock:
+                if self._infer is None:
+                    tf = get_tf()
+                    self._infer = tf.function(
+                        lambda x: model(x, training=False),
+                        input_signature=[_input_spec(model)],
+                    )
+        return self._infer(x)
+
+
+_engines = OrderedDict()
+_unpooled = weakref.WeakKeyDictionary()
+_engines_lock = threading.Lock()
+
+
+def engine_for(model):
+    """Return the engine that serves ``model``'s architecture."""
+    key = getattr(model, "_skdeepmine_fingerprint", None)
+    if key is None:
+        key = fingerprint(model)
+        if key is not None:
+            key = key + repr(_input_spec(model))
+        model._skdeepmine_fingerprint = key or ""
+    with _engines_lock:
+        if not key:
+            engine = _unpooled.get(model)
+            if engine is None:
+                engine = _unpooled[model] = _UnpooledEngine(model)
+            return engine
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = _Engine(clone_architecture(model))
+            if len(_engines) > MAX_ENGINES:
+                _engines.popitem(last=False)
+        else:
+            _engines.move_to_end(key)
+        return engine
+
+
+def clone_architecture(model):
+    """A fresh, built model with ``model``'s architecture (weights not copied)."""
+    keras = get_keras()
+    clone = keras.models.clone_model(model)
+    if not clone.built:
+        clone.build(model.inputs[0].shape)
+    return clone
+
+
+def predict_raw(model, X):
+    """Run ``model`` on ``X`` in inference mode, without ``model.predict``'s overhead.
+
+    ``model.predict`` builds a tf.data pipeline per call (tens of
+    milliseconds); a traced stateless call costs well under a millisecond for
+    a few rows.  Large inputs go through in chunks to bound memory.
+    """
+    engine = engine_for(model)
+    dtype = model.inputs[0].dtype
+    X = np.asarray(X, dtype=dtype)
+    if len(X) <= PREDICT_CHUNK_ROWS:
+        return np.asarray(engine.infer(model, X))
+    parts = [
+        np.asarray(engine.infer(model, X[start : start + PREDICT_CHUNK_ROWS]))
+        for start in range(0, len(X), PREDICT_CHUNK_ROWS)
+    ]
+    return np.concatenate(parts)

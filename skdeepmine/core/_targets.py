@@ -1,0 +1,244 @@
+"""Target handling for classifiers and regressors, shared by every network."""
+
+import numpy as np
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils import compute_class_weight
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+
+
+def _output_units(model):
+    return int(model.outputs[0].shape[-1])
+
+
+class ClassifierCore:
+    """Hooks turning a :class:`BaseKerasEstimator` into a classifier.
+
+    The network ends in a softmax over ``n_classes_`` units, or for binary
+    problems optionally a single sigmoid unit (as many scikeras build
+    functions do).
+    """
+
+    _extra_constraints = {"class_weight": [dict, StrOptions({"balanced"}), None]}
+
+    def _encode_target(self, y, *, reset, classes=None):
+        check_classification_targets(y)
+        if reset:
+            self.classes_ = np.unique(y) if classes is None else np.unique(classes)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    f"in the data, but the data contains only one class: "
+                    f"{self.classes_[0]!r}."
+                )
+            self.target_type_ = type_of_target(y)
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} not seen in the first "
+                f"fit (classes_={self.classes_.tolist()})."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int32)
+
+    def _target_meta(self):
+        return {
+            "classes_": self.classes_,
+            "n_classes_": len(self.classes_),
+            "n_outputs_expected_": 1,
+            "target_type_": self.target_type_,
+        }
+
+    def _sample_weight_multiplier(self, y):
+        if self.class_weight is None:
+            return None
+        present = np.unique(y)
+        if self.class_weight == "balanced":
+            weights = compute_class_weight("balanced", classes=present, y=y)
+            lookup = dict(zip(present, weights))
+        else:
+            index = {label: i for i, label in enumerate(self.classes_)}
+            unknown = [c for c in self.class_weight if c not in index]
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes {unknown} that are not in "
+                    f"classes_={self.classes_.tolist()}."
+                )
+            lookup = {index[c]: float(w) for c, w in self.class_weight.items()}
+        return np.array([lookup.get(label, 1.0) for label in y])
+
+    def _stratify(self, y):
+        return y
+
+    def _default_loss(self, model):
+        if _output_units(model) == 1:
+            return "binary_crossentropy"
+        return "sparse_categorical_crossentropy"
+
+    def _loss_target(self, y, model):
+        if _output_units(model) == 1:
+            return y.astype(model.inputs[0].dtype).reshape(-1, 1)
+        return y
+
+    def _check_output(self, model):
+        units = _output_units(model)
+        n_classes = len(self.classes_)
+        if units != n_classes and not (units == 1 and n_classes == 2):
+            raise ValueError(
+                f"The network's output has {units} units, but y has {n_classes} "
+                "classes; it needs one unit per class (or one sigmoid unit for "
+                "two classes)."
+            )
+
+    def _probabilities(self, outputs):
+        outputs = np.asarray(outputs, dtype=np.float64)
+        if outputs.shape[1] == 1:
+            outputs = np.hstack([1.0 - outputs, outputs])
+        return outputs
+
+    def _validation_score(self, y, outputs, sample_weight):
+        predicted = self._probabilities(outputs).argmax(axis=1)
+        return float(accuracy_score(np.ravel(y).astype(int), predicted, sample_weight=sample_weight))
+
+    def predict_proba(self, X):
+        """Class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, columns ordered as ``classes_``.
+        """
+        return self._probabilities(self._forward(X))
+
+    def predict(self, X):
+        """Predict class labels for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, drawn from ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            All labels that will ever appear; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        first = not hasattr(self, "model_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        self._validate_params()
+        return self._fit(
+            X, y, sample_weight, continuing=not first, epochs=1,
+            allow_validation=False, classes=classes if first else None,
+        )
+
+
+class RegressorCore:
+    """Hooks turning a :class:`BaseKerasEstimator` into a regressor.
+
+    One linear output unit per target; the loss is the mean squared error.
+    """
+
+    _extra_constraints = {}
+
+    def _y_validation_kwargs(self):
+        return {"multi_output": True, "y_numeric": True}
+
+    def _encode_target(self, y, *, reset, classes=None):
+        y = np.asarray(y)
+        if reset:
+            self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+            self._y_ndim = y.ndim
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y has {n_outputs} outputs, but {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}."
+            )
+        return y.reshape(len(y), -1)
+
+    def _target_meta(self):
+        return {"n_outputs_expected_": self.n_outputs_, "target_type_": "continuous"}
+
+    def _default_loss(self, model):
+        return "mean_squared_error"
+
+    def _loss_target(self, y, model):
+        return y.astype(model.inputs[0].dtype)
+
+    def _check_output(self, model):
+        units = _output_units(model)
+        if units != self.n_outputs_:
+            raise ValueError(
+                f"The network's output has {units} units, but y has "
+                f"{self.n_outputs_} target(s)."
+            )
+
+    def _validation_score(self, y, outputs, sample_weight):
+        return float(r2_score(y, outputs, sample_weight=sample_weight))
+
+    def predict(self, X):
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted targets.
+        """
+        outputs = np.asarray(self._forward(X), dtype=np.float64)
+        return outputs.ravel() if self._y_ndim == 1 else outputs
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        self._validate_params()
+        first = not hasattr(self, "model_")
+        return self._fit(
+            X, y, sample_weight, continuing=not first, epochs=1, allow_validation=False
+        )
