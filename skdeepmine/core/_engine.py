@@ -25,6 +25,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ._backend import get_keras, get_tf
+from ._seeding import preserved_global_random_state
 
 MAX_ENGINES = 64
 PREDICT_CHUNK_ROWS = 8192
@@ -178,7 +179,8 @@ def engine_for(model):
 def clone_architecture(model):
     """A fresh, built model with ``model``'s architecture (weights not copied)."""
     keras = get_keras()
-    clone = keras.models.clone_model(model)
+    with preserved_global_random_state():
+        clone = keras.models.clone_model(model)
     if not clone.built:
         clone.build(model.inputs[0].shape)
     return clone

@@ -11,6 +11,7 @@ import sys
 import tempfile
 
 from ._backend import get_keras
+from ._seeding import preserved_global_random_state
 
 
 def is_keras_model(value):
@@ -38,7 +39,8 @@ class SerializedKerasModel:
             path = os.path.join(folder, "model.keras")
             with open(path, "wb") as handle:
                 handle.write(self.payload)
-            return keras.saving.load_model(path, compile=False, safe_mode=True)
+            with preserved_global_random_state():
+                return keras.saving.load_model(path, compile=False, safe_mode=True)
 
 
 class KerasPickleMixin:

@@ -16,6 +16,22 @@ def draw_seed(random_state):
 
 
 @contextmanager
+def preserved_global_random_state():
+    """Undo the draws Keras makes from Python's and NumPy's global generators.
+
+    Creating a Keras layer draws seeds for its initializers from Python's
+    ``random``; cloning or loading a model must not move the caller's stream.
+    """
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+
+
+@contextmanager
 def keras_build_scope(seed, dtype):
     """Build Keras layers deterministically from ``seed`` in ``dtype``.
 
@@ -26,14 +42,11 @@ def keras_build_scope(seed, dtype):
     is put back, so a fit leaves the caller's random streams where they were.
     """
     keras = get_keras()
-    py_state = random.getstate()
-    np_state = np.random.get_state()
     policy = keras.config.dtype_policy()
-    try:
-        keras.utils.set_random_seed(seed)
-        keras.config.set_dtype_policy(dtype)
-        yield
-    finally:
-        keras.config.set_dtype_policy(policy)
-        random.setstate(py_state)
-        np.random.set_state(np_state)
+    with preserved_global_random_state():
+        try:
+            keras.utils.set_random_seed(seed)
+            keras.config.set_dtype_policy(dtype)
+            yield
+        finally:
+            keras.config.set_dtype_policy(policy)

@@ -35,6 +35,12 @@ def loss_key(loss):
         return repr(loss)
 
 
+def optimizer_key(config):
+    """The optimizer's configuration without its per-instance name (``adam_3``)."""
+    config = {**config, "config": {k: v for k, v in config.get("config", {}).items() if k != "name"}}
+    return json.dumps(config, sort_keys=True, default=repr)
+
+
 class Trainer:
     """A private copy of an architecture with its optimizer and train step."""
 
@@ -84,7 +90,7 @@ class Trainer:
     def load(self, model, optimizer_state=None):
         """Copy ``model``'s weights (and optionally optimizer state) in."""
         for mine, theirs in zip(self.model.variables, model.variables):
-            mine.assign(theirs)
+            mine.assign(theirs.value)
         state = optimizer_state or self._initial_optimizer_state
         for variable, value in zip(self.optimizer.variables, state):
             variable.assign(value)
@@ -92,7 +98,7 @@ class Trainer:
     def store(self, model):
         """Copy the trained weights out to ``model``; return the optimizer state."""
         for theirs, mine in zip(model.variables, self.model.variables):
-            theirs.assign(mine)
+            theirs.assign(mine.value)
         return [v.numpy() for v in self.optimizer.variables]
 
     def get_weights(self):
@@ -110,7 +116,7 @@ class checkout_trainer:
         self._engine = engine_for(model)
         private_copy = self._engine.pooled
         self._key = (
-            json.dumps(optimizer_config, sort_keys=True, default=repr),
+            optimizer_key(optimizer_config),
             loss_key(loss),
             repr(target_spec),
         )
