@@ -91,6 +91,15 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
     def _stratify(self, y):
         return None
 
+    def _data_meta(self, X, sample_weight):
+        """Entries of ``meta`` computed from the (weighted) training data.
+
+        For networks that bake statistics of their training data into
+        themselves, such as an input standardisation.  Called on the first
+        fit only, after rows of zero weight are dropped.
+        """
+        return {}
+
     # --------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -144,6 +153,7 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
             optimizer_state, history = self._optimizer_state, list(self.history_)
         else:
             meta = self._meta(X, input_shape)
+            meta.update(self._data_meta(X, weights))
             model, compiled = self._build_model(meta, seed)
             loss = compiled.get("loss") or self._default_loss(model)
             optimizer_config = compiled.get("optimizer") or self._optimizer_config_from_params()
