@@ -1,0 +1,178 @@
+"""Render an InsightReport as self-contained HTML.
+
+Everything the page shows is inside the file: styles inline, figures as
+base64 PNG ``data:`` URIs, system fonts only, no scripts.  Opening it loads
+nothing from anywhere else.
+"""
+
+import html
+import json
+
+import numpy as np
+
+from ._plots import KIND_COLOURS, draw_chart, draw_overview, to_png_base64
+
+_CSS = """
+.sdm-report { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1c2833; max-width: 980px; margin: 0 auto; padding: 0 16px 48px; line-height: 1.45; }
+.sdm-report h1 { font-size: 1.7em; margin: 24px 0 8px; }
+.sdm-report h2 { font-size: 1.3em; margin: 28px 0 10px; border-bottom: 2px solid #d5dbdb; }
+.sdm-report h3 { font-size: 1.05em; margin: 0; display: inline; }
+.sdm-report ul.sdm-summary { list-style: none; padding: 0; display: flex; flex-wrap: wrap;
+  gap: 6px 18px; margin: 8px 0; }
+.sdm-report ul.sdm-summary li { background: #f4f6f6; border-radius: 4px; padding: 3px 8px; }
+.sdm-report table.sdm-table { border-collapse: collapse; font-size: 0.92em; margin: 8px 0; }
+.sdm-report table.sdm-table th, .sdm-report table.sdm-table td { border: 1px solid #d5dbdb;
+  padding: 4px 10px; text-align: left; }
+.sdm-report table.sdm-table th { background: #eaeded; }
+.sdm-report table.sdm-table td.sdm-num { text-align: right; font-variant-numeric: tabular-nums; }
+.sdm-report article.sdm-insight { border: 1px solid #d5dbdb; border-left-width: 6px;
+  border-radius: 4px; padding: 10px 14px; margin: 12px 0; }
+.sdm-report .sdm-kind { display: inline-block; color: #fff; font-size: 0.75em; padding: 1px 7px;
+  border-radius: 9px; margin-right: 8px; vertical-align: middle; }
+.sdm-report .sdm-strength { float: right; font-size: 0.85em; color: #566573; }
+.sdm-report .sdm-bar { display: inline-block; width: 80px; height: 8px; background: #eaeded;
+  border-radius: 4px; margin-left: 6px; vertical-align: middle; overflow: hidden; }
+.sdm-report .sdm-bar span { display: block; height: 100%; background: #2874a6; }
+.sdm-report figure { margin: 8px 0; }
+.sdm-report figure img { max-width: 100%; height: auto; }
+.sdm-report details pre { background: #f8f9f9; padding: 8px; overflow-x: auto; font-size: 0.8em;
+  max-height: 320px; }
+.sdm-report .sdm-note { color: #566573; font-size: 0.9em; }
+"""
+
+_SUMMARY_LABELS = {
+    "n_rows": "Rows",
+    "n_columns": "Columns",
+    "targets": "Target",
+    "rows_sampled": "Rows sampled for mining",
+    "deep_features": "Deep features",
+    "estimator": "Model",
+    "trained_on": "Model trained on",
+}
+
+_HIDDEN = {"numeric_columns", "categorical_columns", "kinds"}
+
+
+def summary_items(summary):
+    """(label, text) pairs describing the report's summary, for people."""
+    items = []
+    for key, value in summary.items():
+        if key in _HIDDEN or value is None:
+            continue
+        if key == "n_columns":
+            value = (
+                f"{value} ({summary.get('numeric_columns', 0)} numeric, "
+                f"{summary.get('categorical_columns', 0)} categorical)"
+            )
+        elif key == "targets":
+            if not value:
+                continue
+            value = ", ".join(f"{name} ({task})" for name, task in value.items())
+        elif key == "rows_sampled" and value == summary.get("n_rows"):
+            continue
+        elif isinstance(value, (dict, list)):
+            value = json.dumps(value)
+        label = _SUMMARY_LABELS.get(key, key.replace("_", " ").capitalize())
+        items.append((label, str(value)))
+    return items
+
+
+def _escape(value):
+    return html.escape(str(value), quote=True)
+
+
+def _img(ax, alt):
+    data = to_png_base64(ax)
+    return f'<img alt="{_escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _cell(value):
+    if isinstance(value, (float, np.floating)):
+        return f'<td class="sdm-num">{value:.4g}</td>'
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f'<td class="sdm-num">{value}</td>'
+    return f"<td>{_escape(value)}</td>"
+
+
+def render_table(table):
+    """An HTML table of a DataFrame (index left out)."""
+    head = "".join(f"<th>{_escape(c)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(_cell(v) for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return f'<table class="sdm-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _render_insight(number, insight):
+    colour = KIND_COLOURS[insight.kind]
+    parts = [
+        f'<article class="sdm-insight" id="insight-{number}" style="border-left-color:{colour}">',
+        "<header>",
+        f'<span class="sdm-kind" style="background:{colour}">'
+        f"{_escape(insight.kind.replace('_', ' '))}</span>",
+        f"<h3>{number}. {_escape(insight.title)}</h3>",
+        f'<span class="sdm-strength">strength {insight.strength:.2f}'
+        f'<span class="sdm-bar"><span style="width:{100 * insight.strength:.0f}%">'
+        "</span></span></span>",
+        "</header>",
+        f"<p>{_escape(insight.message)}</p>",
+    ]
+    if insight.chart is not None:
+        parts.append(f"<figure>{_img(draw_chart(insight.chart), insight.title)}</figure>")
+    if insight.evidence:
+        evidence = json.dumps(insight.evidence, indent=1, ensure_ascii=False)
+        parts.append(
+            f"<details><summary>Evidence</summary><pre>{_escape(evidence)}</pre></details>"
+        )
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def render_body(report):
+    """The report's content, wrapped in ``<div class="sdm-report">``."""
+    parts = ['<div class="sdm-report">', f"<h1>{_escape(report.title)}</h1>"]
+    items = summary_items(report.summary)
+    if items:
+        parts.append(
+            '<ul class="sdm-summary">'
+            + "".join(f"<li><b>{_escape(k)}:</b> {_escape(v)}</li>" for k, v in items)
+            + "</ul>"
+        )
+    for name, table in report.tables.items():
+        parts.append(f"<section><h2>{_escape(name)}</h2>{render_table(table)}</section>")
+    parts.append("<section><h2>Findings</h2>")
+    if report.insights:
+        parts.append(
+            '<p class="sdm-note">Ranked by strength (0 to 1): how strongly the data '
+            "shows each finding.</p>"
+        )
+        parts.append(
+            f"<figure>{_img(draw_overview(report.insights), 'Strength of the findings')}</figure>"
+        )
+        parts.extend(
+            _render_insight(number, insight)
+            for number, insight in enumerate(report.insights, start=1)
+        )
+    else:
+        parts.append("<p>Nothing stood out.</p>")
+    parts.append("</section></div>")
+    return "\n".join(parts)
+
+
+def render_fragment(report):
+    """HTML for notebooks: styles scoped to ``.sdm-report``, no page wrapper."""
+    return f"<style>{_CSS}</style>\n{render_body(report)}"
+
+
+def render_page(report):
+    """A complete, self-contained HTML page."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_escape(report.title)}</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"{render_body(report)}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,246 @@
+"""Data-quality miners: missing values, constant columns, duplicates, identifiers.
+
+They read every row (counting is cheap), not the shared sample.
+"""
+
+import numpy as np
+import pandas as pd
+
+from ._findings import Insight, names, number, percent
+
+#: A column whose most frequent value covers at least this share is near-constant.
+NEAR_CONSTANT_SHARE = 0.95
+
+#: Categorical columns with more levels than this are high-cardinality...
+HIGH_CARDINALITY_LEVELS = 50
+#: ...and so are those where more than this share of the values are distinct.
+HIGH_CARDINALITY_SHARE = 0.5
+
+#: Duplicate rows covering this share of the table (or more) get strength 1.
+DUPLICATE_FULL_STRENGTH = 0.1
+
+
+def find_missing_values(data):
+    """Columns with missing (or infinite) values; strength = worst column's share."""
+    counts = data.frame.isna().sum()
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    if counts.empty:
+        return []
+    shares = counts / data.n_rows
+    rows_affected = int(data.frame.isna().any(axis=1).sum())
+    worst = ", ".join(f"{c} ({percent(s)})" for c, s in list(shares.items())[:3])
+    infinite = {c: n for c, n in data.n_infinite.items() if n}
+    note = (
+        f" Infinite values (in {names(infinite)}) are counted as missing." if infinite else ""
+    )
+    message = (
+        f"{len(counts)} of {data.frame.shape[1]} columns have missing values, "
+        f"worst {worst}; {percent(rows_affected / data.n_rows)} of rows miss at "
+        "least one value. Impute them (sklearn.impute.SimpleImputer) or use a "
+        "model that accepts missing values, such as HistGradientBoosting."
+        + note
+    )
+    shown = shares.iloc[:20]
+    return [Insight(
+        kind="data_quality",
+        name="missing_values",
+        title=f"Missing values in {len(counts)} column{'s' * (len(counts) > 1)}",
+        message=message,
+        strength=float(shares.iloc[0]),
+        evidence={
+            "missing_count": counts.to_dict(),
+            "missing_share": shares.round(6).to_dict(),
+            "infinite_count": infinite,
+            "rows_with_missing": rows_affected,
+        },
+        chart={
+            "type": "bar", "labels": list(shown.index), "values": list(shown.values),
+            "xlabel": "share of rows missing",
+        },
+    )]
+
+
+def find_constant_columns(data):
+    """Constant (strength 1) and near-constant columns.
+
+    A near-constant column's strength grows from 0 at a top-value share of
+    ``NEAR_CONSTANT_SHARE`` to 1 for a constant column.
+    """
+    constant, near = [], {}
+    for column in data.frame.columns:
+        values = data.frame[column].dropna()
+        if values.empty or values.nunique() <= 1:
+            constant.append(column)
+            continue
+        top_share = values.value_counts(normalize=True).iloc[0]
+        if top_share >= NEAR_CONSTANT_SHARE:
+            near[column] = float(top_share)
+    findings = []
+    if constant:
+        findings.append(Insight(
+            kind="data_quality",
+            name="constant_columns",
+            title=f"{len(constant)} constant column{'s' * (len(constant) > 1)}",
+            message=(
+                f"{names(constant)} hold{'s' * (len(constant) == 1)} a single value "
+                "(ignoring missing ones) and carry no information: drop "
+                f"{'them' if len(constant) > 1 else 'it'} "
+                "(sklearn.feature_selection.VarianceThreshold does it in a Pipeline)."
+            ),
+            strength=1.0,
+            evidence={"columns": constant},
+        ))
+    if near:
+        ranked = sorted(near.items(), key=lambda item: -item[1])
+        top = max(near.values())
+        findings.append(Insight(
+            kind="data_quality",
+            name="near_constant_columns",
+            title=f"{len(near)} near-constant column{'s' * (len(near) > 1)}",
+            message=(
+                f"In {names(c for c, _ in ranked)}, one value covers at least "
+                f"{percent(NEAR_CONSTANT_SHARE)} of the rows "
+                f"(up to {percent(top)}): little to learn from, and rare values "
+                "may be errors worth checking."
+            ),
+            strength=(top - NEAR_CONSTANT_SHARE) / (1 - NEAR_CONSTANT_SHARE),
+            evidence={"top_value_share": dict(ranked)},
+            chart={
+                "type": "bar", "labels": [c for c, _ in ranked[:20]],
+                "values": [s for _, s in ranked[:20]],
+                "xlabel": "share of the most frequent value",
+            },
+        ))
+    return findings
+
+
+def find_duplicate_rows(data):
+    """Rows repeating an earlier row; strength reaches 1 at 10% duplicates.
+
+    When there is a target, duplicated feature rows with different targets
+    are counted too: they cap any model's accuracy.
+    """
+    # One 64-bit hash per row (missing values hash alike, unlike NaN == NaN);
+    # np.unique's first indices then pair each repeat with its original.
+    keys = pd.util.hash_pandas_object(data.frame, index=False).to_numpy()
+    _, first_index, group = np.unique(keys, return_index=True, return_inverse=True)
+    first_of_row = first_index[group]
+    duplicated = first_of_row != np.arange(data.n_rows)
+    n_duplicates = int(duplicated.sum())
+    if n_duplicates == 0:
+        return []
+    examples = [[int(first_of_row[p]), int(p)] for p in np.flatnonzero(duplicated)[:10]]
+    share = n_duplicates / data.n_rows
+    conflicts = {}
+    for target in data.targets:
+        known = target.known
+        labels = pd.DataFrame({"row": group[known], "y": target.values[known].astype(str)})
+        n_conflicting = int((labels.groupby("row")["y"].nunique() > 1).sum())
+        if n_conflicting:
+            conflicts[target.name] = n_conflicting
+    conflict_note = "".join(
+        f" {n} repeated row{'s' * (n > 1)} carr{'y' if n > 1 else 'ies'} different "
+        f"values of {name}: no model can get all of them right."
+        for name, n in conflicts.items()
+    )
+    example_text = ", ".join(f"row {d} repeats row {f}" for f, d in examples[:3])
+    return [Insight(
+        kind="data_quality",
+        name="duplicate_rows",
+        title=f"{n_duplicates} duplicate row{'s' * (n_duplicates > 1)}",
+        message=(
+            f"{n_duplicates} row{'s' * (n_duplicates > 1)} ({percent(share)}) repeat"
+            f"{'s' * (n_duplicates == 1)} an earlier row exactly ({example_text}). "
+            "Drop them unless repeats are real events, and keep copies of a row "
+            "in the same cross-validation fold (GroupKFold) so scores are not "
+            "inflated." + conflict_note
+        ),
+        strength=min(1.0, share / DUPLICATE_FULL_STRENGTH),
+        evidence={
+            "n_duplicates": n_duplicates,
+            "share": share,
+            "examples": examples,
+            "conflicting_targets": conflicts,
+        },
+    )]
+
+
+def find_high_cardinality(data):
+    """Categorical columns with many levels; identifier-like ones score 1.
+
+    Strength is the larger of the distinct-value share and
+    ``n_levels / 500``, capped at 1.
+    """
+    findings = []
+    for column in data.categorical:
+        values = data.frame[column].dropna()
+        if values.empty:
+            continue
+        n_levels = int(values.nunique())
+        share = n_levels / len(values)
+        if n_levels <= HIGH_CARDINALITY_LEVELS and not (
+            share > HIGH_CARDINALITY_SHARE and n_levels > 10
+        ):
+            continue
+        identifier = n_levels == len(values)
+        if identifier:
+            advice = (
+                "every value is distinct, so it looks like an identifier: drop it "
+                "before modelling"
+            )
+        else:
+            advice = (
+                "one-hot encoding it would add a column per level; group rare "
+                "levels (OneHotEncoder(max_categories=20)) or use "
+                "sklearn.preprocessing.TargetEncoder"
+            )
+        top = values.value_counts().iloc[:20]
+        findings.append(Insight(
+            kind="data_quality",
+            name="high_cardinality",
+            title=f"High cardinality: {column} ({n_levels} levels)",
+            message=(
+                f"{column} has {n_levels} distinct values in {len(values)} rows "
+                f"({percent(share)}); {advice}."
+            ),
+            strength=min(1.0, max(share, n_levels / 500)),
+            evidence={
+                "column": column, "n_levels": n_levels, "distinct_share": share,
+                "identifier_like": identifier,
+                "top_levels": {str(k): int(v) for k, v in top.items()},
+            },
+        ))
+    return findings
+
+
+def find_target_quality(data):
+    """Rows whose target is missing (they are left out of target miners)."""
+    findings = []
+    for target in data.targets:
+        n_missing = int((~target.known).sum())
+        if n_missing == 0:
+            continue
+        share = n_missing / data.n_rows
+        findings.append(Insight(
+            kind="data_quality",
+            name="missing_target",
+            title=f"{target.name} is missing in {n_missing} rows",
+            message=(
+                f"{n_missing} rows ({percent(share)}) have no value for "
+                f"{target.name}; supervised models cannot use them, and the "
+                f"target findings below leave them out ({number(data.n_rows - n_missing)} "
+                "rows remain)."
+            ),
+            strength=share,
+            evidence={"target": target.name, "n_missing": n_missing, "share": share},
+        ))
+    return findings
+
+
+MINERS = (
+    find_missing_values,
+    find_target_quality,
+    find_constant_columns,
+    find_duplicate_rows,
+    find_high_cardinality,
+)

@@ -1,0 +1,392 @@
+"""InsightReport: ranked findings as a table, Markdown, JSON, HTML and a figure."""
+
+import json
+import textwrap
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
+
+from ._findings import Insight, rank, to_jsonable
+
+_MINING_PARAMS = """
+    task : {"auto", "classification", "regression"}, default="auto"
+        How to read ``y``; see :class:`InsightReporter`.
+    kinds : list of str, default=None
+        Kinds of data finding to mine (all when None); see
+        :class:`InsightReporter`.
+    max_rows : int, default=10_000
+        Row sample size of the costlier miners.
+    n_bins : int, default=3
+        Quantile bins per numeric column for association rules.
+    min_support : float, default=0.05
+        Smallest share of rows an association rule covers.
+    min_confidence : float, default=0.6
+        Smallest confidence of an association rule.
+    max_clusters : int, default=8
+        Largest number of clusters tried.
+    random_state : int, RandomState instance or None, default=None
+        Seeds sampling, estimators and splits; an int makes the report
+        reproducible."""
+
+
+def _document(method):
+    """Insert the mining parameters shared with InsightReporter into a docstring."""
+    block = textwrap.indent(textwrap.dedent(_MINING_PARAMS).strip("\n"), " " * 8)
+    method.__doc__ = method.__doc__.replace(" " * 8 + "{mining_params}", block)
+    return method
+
+
+class InsightReport:
+    """Ranked findings about a dataset (and a fitted model), ready to read.
+
+    Build one with :meth:`from_data` or :meth:`from_estimator`, or take the
+    ``report_`` of a fitted :class:`InsightReporter`.  Findings are sorted by
+    strength, strongest first.
+
+    Parameters
+    ----------
+    insights : iterable of Insight
+        The findings, in any order.
+    title : str, default="Insight report"
+        Headline of the rendered report.
+    summary : dict, default=None
+        Facts about what was mined (rows, columns, targets, ...).
+    tables : dict of str to pandas.DataFrame, default=None
+        Tables shown before the findings, such as a model comparison.
+
+    Attributes
+    ----------
+    insights : list of Insight
+        The findings, strongest first.
+
+    See Also
+    --------
+    InsightReporter : Mines the data inside a Pipeline.
+    Insight : One finding.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepmine.insight import InsightReport
+    >>> X = np.array([[0.0, 1.0], [1.0, 1.0], [0.0, 1.0], [2.0, 1.0]] * 5)
+    >>> report = InsightReport.from_data(X, kinds=["data_quality"], random_state=0)
+    >>> [finding.name for finding in report.insights]
+    ['constant_columns', 'duplicate_rows']
+    >>> report.to_frame()[["kind", "strength"]]
+                kind  strength
+    0   data_quality       1.0
+    1   data_quality       1.0
+    """
+
+    def __init__(self, insights, *, title="Insight report", summary=None, tables=None):
+        insights = list(insights)
+        for insight in insights:
+            if not isinstance(insight, Insight):
+                raise TypeError(
+                    f"insights must be Insight records, got {type(insight).__name__}."
+                )
+        self.insights = rank(insights)
+        self.title = str(title)
+        self.summary = to_jsonable(dict(summary or {}))
+        self.tables = {str(name): pd.DataFrame(table) for name, table in (tables or {}).items()}
+
+    # ------------------------------------------------------------ building
+    @classmethod
+    @_document
+    def from_data(
+        cls, X, y=None, *, task="auto", kinds=None, extractor=None, max_rows=10_000,
+        n_bins=3, min_support=0.05, min_confidence=0.6, max_clusters=8, random_state=None,
+    ):
+        """Mine a dataset.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The data; DataFrames may hold categorical columns.
+        y : array-like of shape (n_samples,), default=None
+            The target, enabling the target, relationship and rule miners.
+        extractor : transformer, default=None
+            A fitted network whose ``transform`` gives deep features (such
+            as :class:`~skdeepmine.NeuralFeatureExtractor`): clusters are
+            also sought in them.
+        {mining_params}
+
+        Returns
+        -------
+        report : InsightReport
+            The ranked findings.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skdeepmine.insight import InsightReport
+        >>> X, y = load_iris(return_X_y=True, as_frame=True)
+        >>> report = InsightReport.from_data(
+        ...     X, y, kinds=["association_rules"], random_state=0)
+        >>> report.insights[0].title
+        'When petal length (cm) < 2.633, then target = 0'
+        """
+        from ._reporter import InsightReporter
+
+        reporter = InsightReporter(
+            task=task, kinds=kinds, extractor=extractor, max_rows=max_rows, n_bins=n_bins,
+            min_support=min_support, min_confidence=min_confidence,
+            max_clusters=max_clusters, random_state=random_state,
+        )
+        return reporter.fit(X, y).report_
+
+    @classmethod
+    @_document
+    def from_estimator(
+        cls, estimator, X, y, *, test_size=0.25, n_repeats=5, task="auto", kinds=None,
+        max_rows=10_000, n_bins=3, min_support=0.05, min_confidence=0.6,
+        max_clusters=8, random_state=None,
+    ):
+        """Mine a dataset and a model of it.
+
+        A fitted ``estimator`` is judged on ``X`` and ``y``, which should be
+        rows it was not trained on.  An unfitted one is cloned, fitted on a
+        random ``1 - test_size`` of the rows and judged on the rest.  The data
+        findings read all of ``X``; the model findings (permutation
+        importance, per-class errors and confusion matrix, and for a hybrid
+        the deep vs raw importance and clusters in its deep features) read
+        the held-out rows.
+
+        Parameters
+        ----------
+        estimator : estimator or Pipeline
+            A classifier or regressor, fitted or not.
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The data.
+        y : array-like of shape (n_samples,)
+            The target.
+        test_size : float, default=0.25
+            Held-out share when ``estimator`` is not fitted yet.
+        n_repeats : int, default=5
+            Shuffles per feature for permutation importance.
+        {mining_params}
+
+        Returns
+        -------
+        report : InsightReport
+            The ranked findings.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.tree import DecisionTreeClassifier
+        >>> from skdeepmine.insight import InsightReport
+        >>> X, y = load_iris(return_X_y=True)
+        >>> report = InsightReport.from_estimator(
+        ...     DecisionTreeClassifier(random_state=0), X, y,
+        ...     kinds=["target"], n_repeats=2, random_state=0)
+        >>> sorted(i.name for i in report.insights)
+        ['class_errors', 'permutation_importance']
+        """
+        from ._model import deep_features, mine_model
+        from ._reporter import InsightReporter
+
+        reporter = InsightReporter(
+            task=task, kinds=kinds, max_rows=max_rows, n_bins=n_bins,
+            min_support=min_support, min_confidence=min_confidence,
+            max_clusters=max_clusters, random_state=random_state,
+        )
+        reporter._validate_params()
+        if not 0 < test_size < 1:
+            raise ValueError(f"test_size must lie in (0, 1), got {test_size!r}.")
+        if y is None:
+            raise ValueError("from_estimator needs the target y to judge the model.")
+        settings = reporter._settings()
+        X_checked = reporter._validate_X(X, reset=True)
+        try:
+            check_is_fitted(estimator)
+            fitted = True
+        except NotFittedError:
+            fitted = False
+        if fitted:
+            model, X_test, y_test = estimator, X, y
+            trained_on = "as given (already fitted)"
+        else:
+            stratify = y if is_classifier(estimator) else None
+            try:
+                X_train, X_test, y_train, y_test = train_test_split(
+                    X, y, test_size=test_size, random_state=settings.seed, stratify=stratify
+                )
+            except ValueError:  # a class too small to stratify
+                X_train, X_test, y_train, y_test = train_test_split(
+                    X, y, test_size=test_size, random_state=settings.seed
+                )
+            model = clone(estimator).fit(X_train, y_train)
+            trained_on = f"{len(y_train)} rows, judged on {len(y_test)} held-out rows"
+        deep = deep_features(model, X)
+        extra = mine_model(model, X_test, y_test, n_repeats=n_repeats, seed=settings.seed)
+        from ._mine import check_kinds
+
+        return reporter._report(
+            X_checked, y, kinds=check_kinds(kinds), deep=deep, settings=settings,
+            extra=extra,
+            summary={"estimator": _describe(model), "trained_on": trained_on},
+        )
+
+    # ------------------------------------------------------------- reading
+    def __len__(self):
+        return len(self.insights)
+
+    def __iter__(self):
+        return iter(self.insights)
+
+    def __repr__(self):
+        return f"<InsightReport: {len(self.insights)} findings>"
+
+    def to_frame(self):
+        """Return the findings as a DataFrame, one row per finding.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``kind``, ``name``, ``title``, ``message``, ``strength``
+            and ``evidence``.
+        """
+        columns = ["kind", "name", "title", "message", "strength", "evidence"]
+        return pd.DataFrame(
+            [{c: getattr(i, c) for c in columns} for i in self.insights], columns=columns
+        )
+
+    def to_dict(self):
+        """Return the report as JSON-serialisable dict.
+
+        Returns
+        -------
+        report : dict
+            ``title``, ``summary``, ``tables`` (lists of records) and
+            ``insights`` (see :meth:`Insight.to_dict`).
+        """
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "tables": {
+                name: to_jsonable(table.to_dict(orient="records"))
+                for name, table in self.tables.items()
+            },
+            "insights": [i.to_dict() for i in self.insights],
+        }
+
+    def to_json(self, path=None, *, indent=2):
+        """Write (or return) the report as JSON.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            Where to write; ``None`` returns the JSON text.
+        indent : int, default=2
+            Indentation of the JSON text.
+
+        Returns
+        -------
+        text_or_path : str
+            The JSON text, or ``path`` when given.
+        """
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        if path is None:
+            return text
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+
+    def to_markdown(self):
+        """Return the report as Markdown: summary, tables, ranked findings.
+
+        Returns
+        -------
+        text : str
+            Markdown text.
+        """
+        from ._html import summary_items
+
+        lines = [f"# {self.title}", ""]
+        lines += [f"- {label}: {value}" for label, value in summary_items(self.summary)]
+        for name, table in self.tables.items():
+            lines += ["", f"## {name}", "", _markdown_table(table)]
+        lines += ["", "## Findings", ""]
+        for number, insight in enumerate(self.insights, start=1):
+            lines.append(
+                f"{number}. **{insight.title}** ({insight.kind.replace('_', ' ')}, "
+                f"strength {insight.strength:.2f}): {insight.message}"
+            )
+        if not self.insights:
+            lines.append("Nothing stood out.")
+        return "\n".join(lines) + "\n"
+
+    def to_html(self, path=None):
+        """Write (or return) the report as one self-contained HTML page.
+
+        Figures are embedded as base64 PNG and styles are inline: the file
+        loads no script, font, style sheet or image from anywhere else.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            Where to write; ``None`` returns the HTML text.
+
+        Returns
+        -------
+        text_or_path : str
+            The HTML text, or ``path`` when given.
+        """
+        from ._html import render_page
+
+        text = render_page(self)
+        if path is None:
+            return text
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+
+    def _repr_html_(self):
+        from ._html import render_fragment
+
+        return render_fragment(self)
+
+    def plot(self, ax=None, *, limit=20):
+        """Draw the strengths of the strongest findings, coloured by kind.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; ``None`` draws on a new
+            :class:`matplotlib.figure.Figure` (pyplot is not touched).
+        limit : int, default=20
+            Findings shown.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
+        from ._plots import draw_overview
+
+        return draw_overview(self.insights, ax=ax, limit=limit)
+
+
+def _describe(estimator):
+    from ._model import final_step
+
+    final = final_step(estimator)
+    name = type(final).__name__
+    return name if final is estimator else f"Pipeline ending in {name}"
+
+
+def _markdown_table(table):
+    def cell(value):
+        if isinstance(value, (float, np.floating)):
+            return f"{value:.4g}"
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(cell(c) for c in table.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in table.columns) + " |"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])

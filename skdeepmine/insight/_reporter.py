@@ -1,0 +1,258 @@
+"""InsightReporter: a pass-through Pipeline step that mines the data it is fitted on."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._mine import check_kinds, mine_data
+from ._table import Settings, as_frame, targets_from
+
+
+class InsightReporter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Mine the data a Pipeline sees, and pass it on unchanged.
+
+    Fitting runs the data miners (data quality, target, relationships,
+    association rules, structure) over ``X`` and ``y`` and stores the ranked
+    findings as ``report_``; ``transform`` returns ``X`` as it came.  Put it
+    first in a Pipeline to get a report on the training data of every fit.
+
+    Parameters
+    ----------
+    task : {"auto", "classification", "regression"}, default="auto"
+        How to read ``y``.  ``"auto"`` treats non-numeric targets and
+        integer targets with at most 20 values as classes, the rest as a
+        regression target.
+
+    kinds : list of str, default=None
+        Which kinds of finding to mine, among ``"data_quality"``,
+        ``"target"``, ``"relationships"``, ``"association_rules"`` and
+        ``"structure"``.  ``None`` mines them all.
+
+    extractor : transformer, default=None
+        A network whose ``transform`` gives deep features, such as
+        :class:`~skdeepmine.NeuralFeatureExtractor`: the structure miner
+        then also looks for clusters in them.  A fitted one is used as it is
+        (wrap it in :class:`sklearn.frozen.FrozenEstimator` to keep it
+        fitted through cloning); an unfitted one is cloned and fitted on
+        ``X`` and ``y`` first.
+
+    max_rows : int, default=10_000
+        The costlier miners (mutual information, association rules,
+        clusters, PCA) read a random sample of at most this many rows; the
+        data-quality and target miners read every row.
+
+    n_bins : int, default=3
+        Quantile bins per numeric column (and regression target) for the
+        association rules.
+
+    min_support : float, default=0.05
+        Smallest share of rows an association rule must cover (and at least
+        10 rows).
+
+    min_confidence : float, default=0.6
+        Smallest confidence of a reported association rule.
+
+    max_clusters : int, default=8
+        Largest number of clusters tried; the number with the best
+        silhouette wins.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the row sample, mutual information's noise, k-means and PCA.
+        An int makes the report reproducible.
+
+    Attributes
+    ----------
+    report_ : InsightReport
+        The ranked findings about the data seen in ``fit``.
+
+    extractor_ : transformer
+        The extractor used for deep features (only when ``extractor`` is
+        set).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    InsightReport.from_data : The same mining, without a Pipeline.
+    InsightReport.from_estimator : Findings about a fitted model too.
+
+    Notes
+    -----
+    Each finding's ``strength`` lies in [0, 1]: the worst column's missing
+    share; 1 for constant columns; the share of duplicate rows over 10%;
+    ``1 - minority / majority`` for class imbalance; ``|skewness| / 5`` for a
+    skewed target; the normalised mutual information of the best feature;
+    the strongest redundant pair's association; a rule's certainty factor;
+    the clustering's silhouette; ``1 - components / features`` for PCA; the
+    share of outlier rows over 25%.
+
+    Arrays must be numeric; pass a pandas DataFrame to mine categorical
+    (string) columns.  Missing and infinite values are accepted and reported.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdeepmine.insight import InsightReporter
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 3))
+    >>> y = (X[:, 0] > 0).astype(int)
+    >>> pipe = make_pipeline(
+    ...     InsightReporter(kinds=["data_quality", "relationships"], random_state=0),
+    ...     LogisticRegression(),
+    ... ).fit(X, y)
+    >>> report = pipe[0].report_
+    >>> report.insights[0].name
+    'mutual_information'
+    >>> pipe[0].transform(X) is X
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "task": [StrOptions({"auto", "classification", "regression"})],
+        "kinds": [list, tuple, None],
+        "extractor": [HasMethods(["transform"]), None],
+        "max_rows": [Interval(Integral, 100, None, closed="left")],
+        "n_bins": [Interval(Integral, 2, 10, closed="both")],
+        "min_support": [Interval(Real, 0, 1, closed="right")],
+        "min_confidence": [Interval(Real, 0, 1, closed="right")],
+        "max_clusters": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        task="auto",
+        kinds=None,
+        extractor=None,
+        max_rows=10_000,
+        n_bins=3,
+        min_support=0.05,
+        min_confidence=0.6,
+        max_clusters=8,
+        random_state=None,
+    ):
+        self.task = task
+        self.kinds = kinds
+        self.extractor = extractor
+        self.max_rows = max_rows
+        self.n_bins = n_bins
+        self.min_support = min_support
+        self.min_confidence = min_confidence
+        self.max_clusters = max_clusters
+        self.random_state = random_state
+
+    def _validate_X(self, X, *, reset):
+        if isinstance(X, pd.DataFrame):
+            # Categorical columns stay as they are: only names and width are checked.
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            if X.shape[0] == 0:
+                raise ValueError(
+                    "Found array with 0 sample(s) (shape=(0, "
+                    f"{X.shape[1]})) while a minimum of 1 is required."
+                )
+            if X.shape[1] == 0:
+                raise ValueError(
+                    f"Found array with 0 feature(s) (shape=({X.shape[0]}, 0)) while "
+                    "a minimum of 1 is required."
+                )
+            return X
+        return validate_data(
+            self, X, reset=reset, dtype="numeric", ensure_all_finite=False
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Mine ``X`` (and ``y``) and store the findings as ``report_``.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The data.  Arrays must be numeric; DataFrames may hold
+            categorical columns.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+            The target(s), enabling the target, relationship and rule
+            miners.
+
+        Returns
+        -------
+        self : object
+            The fitted reporter.
+        """
+        kinds = check_kinds(self.kinds)
+        X_checked = self._validate_X(X, reset=True)
+        deep = None
+        if self.extractor is not None:
+            self.extractor_ = self._fitted_extractor(X_checked, y)
+            deep = np.asarray(self.extractor_.transform(X_checked), dtype=float)
+        self.report_ = self._report(X_checked, y, kinds=kinds, deep=deep)
+        return self
+
+    def _fitted_extractor(self, X, y):
+        try:
+            check_is_fitted(self.extractor)
+        except NotFittedError:
+            return clone(self.extractor).fit(X, y)
+        return self.extractor
+
+    def _settings(self):
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        return Settings(
+            max_rows=self.max_rows, n_bins=self.n_bins, min_support=self.min_support,
+            min_confidence=self.min_confidence, max_clusters=self.max_clusters, seed=seed,
+        )
+
+    def _report(self, X, y, *, kinds, deep=None, settings=None, extra=(), summary=None):
+        from ._report import InsightReport
+
+        names = getattr(self, "feature_names_in_", None)
+        frame = as_frame(X, names)
+        targets = targets_from(y, len(frame), name=_target_name(y), task=self.task)
+        findings, mined = mine_data(
+            frame, targets, settings or self._settings(), kinds=kinds, deep=deep
+        )
+        return InsightReport(
+            findings + list(extra), title="Insight report",
+            summary={**mined, **(summary or {})},
+        )
+
+    def transform(self, X):
+        """Return ``X`` unchanged (arrays validated, DataFrames as given).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The data.
+
+        Returns
+        -------
+        X : {ndarray, DataFrame} of shape (n_samples, n_features)
+            The same data.
+        """
+        check_is_fitted(self)
+        return self._validate_X(X, reset=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.target_tags.required = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _target_name(y):
+    name = getattr(y, "name", None)
+    return "target" if name is None else str(name)

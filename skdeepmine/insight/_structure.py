@@ -1,0 +1,275 @@
+"""Structure miners: clusters (in scaled and in deep features), PCA, outliers."""
+
+import numpy as np
+import pandas as pd
+
+from ._findings import Insight, names, percent
+
+#: Silhouette needs all pairwise distances: it is computed on this many rows.
+SILHOUETTE_ROWS = 2000
+
+#: Below this silhouette, structure is at best weak and may be an artefact
+#: (Kaufman & Rousseeuw's rule of thumb): no finding.  K-means on plain 2-D
+#: noise reaches about 0.4.
+MIN_SILHOUETTE = 0.5
+
+#: Points drawn in cluster scatter plots.
+SCATTER_POINTS = 1000
+
+#: Share of variance the PCA finding explains.
+VARIANCE_TARGET = 0.9
+
+#: Tukey's "far out" fences: this many inter-quartile ranges beyond the quartiles.
+OUTLIER_IQR = 3.0
+
+#: Outliers covering this share of rows (or more) give strength 1: heavy-tailed
+#: columns put a few percent of rows beyond the fences without anything being wrong.
+OUTLIER_FULL_STRENGTH = 0.25
+
+
+def _cluster_rows(data):
+    """Positions (within the shared sample) used for clustering."""
+    n = len(data.sample)
+    if n <= SILHOUETTE_ROWS:
+        return np.arange(n)
+    rng = np.random.RandomState(data.seed(21))
+    return np.sort(rng.choice(n, SILHOUETTE_ROWS, replace=False))
+
+
+def best_clustering(matrix, max_clusters, seed):
+    """K-means for k = 2..max_clusters; the k with the best silhouette.
+
+    Returns ``(k, labels, silhouettes)`` or ``None`` when there are too few
+    distinct rows to cluster.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    n_distinct = len(np.unique(matrix, axis=0))
+    upper = min(max_clusters, n_distinct - 1, len(matrix) - 1)
+    if upper < 2:
+        return None
+    silhouettes, labelings = {}, {}
+    for k in range(2, upper + 1):
+        labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(matrix)
+        if len(np.unique(labels)) < 2:
+            continue
+        silhouettes[k] = float(silhouette_score(matrix, labels))
+        labelings[k] = labels
+    if not silhouettes:
+        return None
+    best = max(silhouettes, key=lambda k: (silhouettes[k], -k))
+    return best, labelings[best], silhouettes
+
+
+def _projection(matrix, labels, seed):
+    from sklearn.decomposition import PCA
+
+    keep = np.arange(len(matrix))
+    if len(keep) > SCATTER_POINTS:
+        keep = np.sort(np.random.RandomState(seed).choice(len(keep), SCATTER_POINTS, replace=False))
+    n_components = min(2, matrix.shape[1])
+    points = PCA(n_components=n_components, random_state=seed).fit_transform(matrix)[keep]
+    if n_components == 1:
+        points = np.column_stack([points[:, 0], np.zeros(len(points))])
+    return points, labels[keep]
+
+
+def _cluster_finding(data, matrix, columns, rows, *, deep):
+    found = best_clustering(matrix, data.settings.max_clusters, data.seed(22 + deep))
+    if found is None:
+        return []
+    k, labels, silhouettes = found
+    silhouette = silhouettes[k]
+    if silhouette < MIN_SILHOUETTE:
+        return []
+    sizes = np.bincount(labels, minlength=k) / len(labels)
+    profiles = []
+    for cluster in range(k):
+        profile = {"cluster": cluster + 1, "share": float(sizes[cluster])}
+        if columns is not None:
+            centre = matrix[labels == cluster].mean(axis=0)
+            top = np.argsort(-np.abs(centre), kind="stable")[:2]
+            profile["traits"] = [
+                f"{'high' if centre[j] > 0 else 'low'} {columns[j]}" for j in top
+            ]
+        profiles.append(profile)
+    agreement = _target_agreement(data, rows, labels, profiles)
+    band = "strong" if silhouette > 0.7 else "clear"
+    where = "the network's deep features" if deep else "the scaled features"
+    described = "; ".join(
+        f"cluster {p['cluster']} ({percent(p['share'])})"
+        + (f": {', '.join(p['traits'])}" if p.get("traits") else "")
+        + (f", mostly {p['majority']} ({percent(p['purity'])})" if "majority" in p else "")
+        for p in profiles[:6]
+    )
+    agreement_note = (
+        f" The clusters {'follow' if agreement['ari'] > 0.3 else 'do not follow'} "
+        f"{agreement['target']} (adjusted Rand index {agreement['ari']:.2f})."
+        if agreement else ""
+    )
+    points, point_labels = _projection(matrix, labels, data.seed(23 + deep))
+    return [Insight(
+        kind="structure",
+        name="deep_clusters" if deep else "clusters",
+        title=f"{k} {band} clusters in {where}",
+        message=(
+            f"K-means on {where} finds {k} clusters (silhouette {silhouette:.2f}, "
+            f"the best over k = 2..{max(silhouettes)}): {described}."
+            + agreement_note
+        ),
+        strength=min(1.0, silhouette),
+        evidence={
+            "k": k, "silhouette": silhouette, "silhouette_by_k": silhouettes,
+            "profiles": profiles, "target_agreement": agreement,
+            "n_rows": len(rows), "space": "deep" if deep else "scaled",
+        },
+        chart={
+            "type": "scatter", "x": points[:, 0], "y": points[:, 1],
+            "groups": [f"cluster {g + 1}" for g in point_labels],
+            "xlabel": "first principal component", "ylabel": "second principal component",
+        },
+    )]
+
+
+def _target_agreement(data, rows, labels, profiles):
+    """Adjusted Rand index with the first classification target; adds majorities."""
+    from sklearn.metrics import adjusted_rand_score
+
+    target = next((t for t in data.targets if t.task == "classification"), None)
+    if target is None:
+        return None
+    positions = data.sample[rows]
+    known = target.known[positions]
+    if known.sum() < 2:
+        return None
+    values = target.values.iloc[positions][known].astype(str).to_numpy()
+    clusters = labels[known]
+    for profile in profiles:
+        members = values[clusters == profile["cluster"] - 1]
+        if len(members):
+            counts = pd.Series(members).value_counts()
+            profile["majority"] = counts.index[0]
+            profile["purity"] = float(counts.iloc[0] / len(members))
+    return {"target": target.name, "ari": float(adjusted_rand_score(values, clusters))}
+
+
+def find_clusters(data):
+    """Clusters in the scaled features; strength is the silhouette."""
+    matrix, columns = data.design
+    if matrix.shape[1] == 0:
+        return []
+    rows = _cluster_rows(data)
+    return _cluster_finding(data, matrix[rows], columns, rows, deep=False)
+
+
+def find_deep_clusters(data):
+    """Clusters in the deep features of a fitted extractor; strength is the silhouette."""
+    if data.deep is None:
+        return []
+    rows = _cluster_rows(data)
+    deep = np.asarray(data.deep, dtype=float)[data.sample][rows]
+    std = deep.std(axis=0)
+    keep = std > 1e-12
+    if not keep.any():
+        return []
+    matrix = (deep[:, keep] - deep[:, keep].mean(axis=0)) / std[keep]
+    return _cluster_finding(data, matrix, None, rows, deep=True)
+
+
+def find_principal_components(data):
+    """Components needed for 90% of the variance; strength = 1 - needed / features."""
+    from sklearn.decomposition import PCA
+
+    matrix, columns = data.design
+    n_features = matrix.shape[1]
+    if n_features < 3 or len(matrix) < 3:
+        return []
+    pca = PCA(random_state=data.seed(31)).fit(matrix)
+    cumulative = np.cumsum(pca.explained_variance_ratio_)
+    needed = int(min(np.searchsorted(cumulative, VARIANCE_TARGET - 1e-9) + 1, len(cumulative)))
+    if needed == n_features:
+        return []  # no direction is redundant: nothing to report
+    first = pd.Series(pca.components_[0], index=columns)
+    leading = first.abs().sort_values(ascending=False, kind="stable").index[:3]
+    return [Insight(
+        kind="structure",
+        name="principal_components",
+        title=f"{needed} of {n_features} dimensions carry 90% of the variance",
+        message=(
+            f"{needed} principal component{'s' * (needed > 1)} explain "
+            f"{percent(cumulative[needed - 1])} of the variance of the "
+            f"{n_features} standardised features; the first "
+            f"({percent(cumulative[0])}) is led by {names(leading)}. "
+            + (
+                f"The data lies close to a {needed}-dimensional space: "
+                f"PCA(n_components=0.9) keeps it in {needed} columns."
+                if needed <= n_features / 2
+                else "The variance is spread out: little to gain from compressing."
+            )
+        ),
+        strength=1.0 - needed / n_features,
+        evidence={
+            "n_components": needed, "n_features": n_features,
+            "explained_variance_ratio": pca.explained_variance_ratio_.round(6),
+            "first_component": first.round(6).to_dict(),
+        },
+        chart={
+            "type": "line", "x": list(range(1, len(cumulative) + 1)), "y": cumulative,
+            "xlabel": "principal components", "ylabel": "cumulative share of variance",
+            "hline": VARIANCE_TARGET, "ylim": [0, 1.02],
+        },
+    )]
+
+
+def find_outliers(data):
+    """Rows with a value beyond Tukey's far-out fences (3 IQR past the quartiles).
+
+    Strength reaches 1 when a quarter of the rows are outliers.  Columns with few
+    distinct values or no spread are skipped: their quartiles make no fence.
+    """
+    flagged = np.zeros(data.n_rows, dtype=bool)
+    per_column = {}
+    for column in data.numeric:
+        values = data.frame[column].to_numpy(dtype=float)
+        known = values[~np.isnan(values)]
+        if len(np.unique(known)) <= 5:
+            continue
+        q1, q3 = np.quantile(known, [0.25, 0.75])
+        spread = q3 - q1
+        if spread <= 0:
+            continue
+        with np.errstate(invalid="ignore"):
+            outside = (values < q1 - OUTLIER_IQR * spread) | (values > q3 + OUTLIER_IQR * spread)
+        if outside.any():
+            per_column[column] = int(outside.sum())
+            flagged |= outside
+    n_outliers = int(flagged.sum())
+    if n_outliers == 0:
+        return []
+    share = n_outliers / data.n_rows
+    ranked = sorted(per_column.items(), key=lambda item: (-item[1], item[0]))
+    return [Insight(
+        kind="structure",
+        name="outliers",
+        title=f"{percent(share)} of rows hold extreme values",
+        message=(
+            f"{n_outliers} rows ({percent(share)}) have at least one value more than "
+            f"{OUTLIER_IQR:g} inter-quartile ranges beyond the quartiles, mostly in "
+            + ", ".join(f"{c} ({n})" for c, n in ranked[:3])
+            + ". Check them for entry errors; if genuine, prefer robust models "
+            "(trees) or scaling (RobustScaler) over plain standardisation."
+        ),
+        strength=min(1.0, share / OUTLIER_FULL_STRENGTH),
+        evidence={
+            "n_outliers": n_outliers, "share": share, "per_column": dict(ranked),
+            "rows": np.flatnonzero(flagged)[:50],
+        },
+        chart={
+            "type": "bar", "labels": [c for c, _ in ranked[:20]],
+            "values": [n for _, n in ranked[:20]], "xlabel": "rows beyond the fences",
+        },
+    )]
+
+
+MINERS = (find_clusters, find_deep_clusters, find_principal_components, find_outliers)
