@@ -5,12 +5,23 @@ first use (the first fit or the first unpickling of a fitted estimator).  The
 import happens with TensorFlow's C++ start-up log lines (absl preamble, oneDNN
 notices) captured instead of printed; they are replayed only if the import
 fails, so nothing useful is lost.
+
+TensorFlow sizes its two CPU thread pools (within one op, and across
+independent ops) once, when its runtime starts, and by default gives each the
+machine's core count.  Several processes fitting at once (joblib's loky
+workers, Dask workers) would then each run a pool per core and oversubscribe
+the machine.  So right after the import, before TensorFlow's runtime starts,
+both pools are sized from ``SKDEEPMINE_NUM_THREADS``, or failing that from
+``OMP_NUM_THREADS``: the limit joblib's loky backend gives each worker (cores
+divided by ``n_jobs``) and that Dask's nanny gives its workers (1).
+``SKDEEPMINE_NUM_THREADS=0`` leaves TensorFlow's own default.
 """
 
 import os
 import sys
 import tempfile
 import threading
+import warnings
 
 _lock = threading.Lock()
 _modules = {}
@@ -54,6 +65,58 @@ def _import_quietly():
     return keras, tensorflow
 
 
+THREADS_VARIABLE = "SKDEEPMINE_NUM_THREADS"
+
+
+def requested_num_threads(environ=None):
+    """Threads for each of TensorFlow's pools as the environment asks for them.
+
+    Returns ``(n_threads, explicit)``: ``n_threads`` is None for TensorFlow's
+    default (every core); ``explicit`` says it came from
+    ``SKDEEPMINE_NUM_THREADS`` rather than from ``OMP_NUM_THREADS``.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(THREADS_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit():
+            raise ValueError(
+                f"{THREADS_VARIABLE} must be a whole number of threads (0 for "
+                f"TensorFlow's default of one per core); got {value!r}."
+            )
+        return int(value) or None, True
+    # OMP_NUM_THREADS may list one count per nesting level ("4,2").
+    first = environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    if first.isdigit() and int(first) > 0:
+        return int(first), False
+    return None, False
+
+
+def _size_thread_pools(tensorflow):
+    n_threads, explicit = requested_num_threads()
+    if n_threads is None:
+        return
+    threading_config = tensorflow.config.threading
+    if (
+        threading_config.get_intra_op_parallelism_threads()
+        or threading_config.get_inter_op_parallelism_threads()
+    ):
+        return  # sized by the user's own code before the first fit: theirs win
+    try:
+        threading_config.set_intra_op_parallelism_threads(n_threads)
+        threading_config.set_inter_op_parallelism_threads(n_threads)
+    except RuntimeError:
+        # TensorFlow's runtime was started by the user's code before
+        # skdeepmine's first use; its pools can no longer be resized.
+        if explicit:
+            warnings.warn(
+                f"{THREADS_VARIABLE}={n_threads} was not applied: TensorFlow "
+                "was already running before skdeepmine first used it. Set "
+                "the variable before the process runs any TensorFlow code.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+
+
 def _quiet_own_retracing(record):
     """Drop TensorFlow's retracing warning about skdeepmine's own functions.
 
@@ -80,6 +143,7 @@ def _load():
                     "skdeepmine runs on Keras's TensorFlow backend, but "
                     f"KERAS_BACKEND is {keras.backend.backend()!r}."
                 )
+            _size_thread_pools(tensorflow)
             tensorflow.get_logger().addFilter(_quiet_own_retracing)
             _modules["keras"] = keras
             _modules["tf"] = tensorflow
