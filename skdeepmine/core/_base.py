@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._atomic import all_or_nothing
 from ._backend import get_keras
 from ._engine import predict_raw
 from ._persistence import KerasPickleMixin
@@ -123,6 +124,7 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
         continuing = self.warm_start and hasattr(self, "model_")
         return self._fit(X, y, sample_weight, continuing=continuing, epochs=self.epochs)
 
+    @all_or_nothing
     def _fit(
         self, X, y, sample_weight, *, continuing, epochs, allow_validation=True,
         classes=None,
