@@ -1,0 +1,242 @@
+"""The ``skdeepmine`` command: one HTML report from a CSV file.
+
+``skdeepmine report DATA.csv --target COLUMN`` reads the table, compares
+stock data miners with a neural network and a hybrid by cross-validation,
+mines the data and the hybrid, and writes one self-contained HTML file.
+Bad input ends with one line on stderr and exit status 2.
+"""
+
+import argparse
+import os
+import sys
+import time
+import warnings
+
+from ._load import InputError
+
+__all__ = ["main"]
+
+_EPILOG = """examples:
+  skdeepmine report --demo
+  skdeepmine report churn.csv --target churned --output churn.html
+  skdeepmine report houses.csv --target price --task regression --cv 3
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit status 2."""
+
+    def error(self, message):
+        raise InputError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser():
+    """The argument parser of the ``skdeepmine`` command.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser, with the ``report`` sub-command.
+
+    Examples
+    --------
+    >>> from skdeepmine.cli import build_parser
+    >>> args = build_parser().parse_args(["report", "data.csv", "--target", "y"])
+    >>> args.data, args.target, args.output, args.cv
+    ('data.csv', 'y', 'report.html', 5)
+    """
+    from .._version import __version__
+
+    parser = _Parser(
+        prog="skdeepmine",
+        description="Deep learning and data mining reports from tables.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"skdeepmine {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    report = commands.add_parser(
+        "report",
+        help="mine a CSV file and write an HTML report",
+        description=(
+            "Read a CSV file, cross-validate a decision tree, a random forest, "
+            "histogram gradient boosting, a neural network and a hybrid (network "
+            "features mined by gradient boosting), mine the data and the hybrid "
+            "model, and write one self-contained HTML report."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("data", nargs="?", metavar="DATA.csv", help="the table to mine")
+    report.add_argument("--target", metavar="COLUMN", help="the column to predict")
+    report.add_argument("--output", "-o", default="report.html", metavar="PATH",
+                        help="where to write the report (default: report.html)")
+    report.add_argument("--task", choices=["auto", "classification", "regression"],
+                        default="auto", help="what kind of target (default: auto)")
+    report.add_argument("--demo", action="store_true",
+                        help="use scikit-learn's breast cancer data instead of a CSV file")
+    report.add_argument("--cv", type=_bounded_int(2, 20), default=5, metavar="K",
+                        help="cross-validation folds (default: 5)")
+    report.add_argument("--epochs", type=_bounded_int(1, 10_000), default=30, metavar="N",
+                        help="training epochs of the networks (default: 30)")
+    report.add_argument("--models", type=_model_list, default=None, metavar="LIST",
+                        help="comma-separated subset of tree,forest,boosting,network,hybrid "
+                             "(default: all)")
+    report.add_argument("--max-rows", type=_bounded_int(100, 10**9), default=10_000,
+                        metavar="N", help="rows sampled by the costlier miners (default: 10000)")
+    report.add_argument("--na-values", action="append", metavar="TEXT",
+                        help="extra text that means a missing value, e.g. '?' (repeatable)")
+    report.add_argument("--random-state", type=int, default=0, metavar="SEED",
+                        help="seed of splits, networks and miners (default: 0)")
+    report.add_argument("--quiet", "-q", action="store_true", help="print no progress")
+    return parser
+
+
+def _bounded_int(low, high):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _model_list(text):
+    from ._compare import MODEL_NAMES
+
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in MODEL_NAMES]
+    if unknown or not keys:
+        raise argparse.ArgumentTypeError(
+            f"unknown model(s) {', '.join(unknown) or text!r}; choose from "
+            f"{','.join(MODEL_NAMES)}"
+        )
+    return [k for k in MODEL_NAMES if k in keys]
+
+
+def _check_output(path):
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise InputError(f"cannot write the report to {path}: it is a directory")
+    if not os.path.isdir(folder):
+        raise InputError(f"cannot write the report to {path}: no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write the report to {path}: {folder} is not writable")
+
+
+def _read_input(args):
+    from . import _load as load
+
+    if args.demo and args.data:
+        raise InputError("give either a CSV file or --demo, not both")
+    if args.demo:
+        frame, default_target, source = load.load_demo()
+        target = args.target or default_target
+    else:
+        if not args.data:
+            raise InputError("no data: give a CSV file (or --demo to try the demo data)")
+        if not args.target:
+            raise InputError("missing --target COLUMN: which column should be predicted?")
+        frame = load.read_table(args.data, na_values=args.na_values)
+        target, source = args.target, args.data
+    X, y, n_dropped = load.split_target(frame, target, source)
+    load.check_numbers(X.assign(**{target: y}), source)
+    task = load.infer_task(y, args.task, target)
+    if task == "regression":
+        y = y.astype(float)
+    load.check_folds(y, task, args.cv, target)
+    return load.prepare_features(X), y, task, target, source, n_dropped
+
+
+def report(args, progress):
+    """Run the ``report`` sub-command; return the exit status."""
+    _check_output(args.output)
+    progress.step("Reading " + ("the demo data" if args.demo else args.data))
+    X, y, task, target, source, n_dropped = _read_input(args)
+    classes = f", {y.nunique()} classes" if task == "classification" else ""
+    progress.item(
+        f"{len(X)} rows, {X.shape[1]} features; target {target!r} ({task}{classes})"
+        + (f"; {n_dropped} rows without a target left out" if n_dropped else "")
+    )
+
+    from ..insight import InsightReport
+    from ._compare import MODEL_NAMES, candidates, cross_validate, pipeline
+
+    keys = args.models or list(MODEL_NAMES)
+    models = candidates(task, epochs=args.epochs, random_state=args.random_state, keys=keys)
+    progress.step(f"Cross-validating {len(models)} models ({args.cv}-fold)")
+    table, _ = cross_validate(
+        X, y, task, models, cv=args.cv, random_state=args.random_state, progress=progress
+    )
+
+    mined_name = MODEL_NAMES["hybrid"] if "hybrid" in keys else table["Model"].iloc[0]
+    progress.step(f"Mining the data and the {mined_name.split(' (')[0].lower()} model")
+    started = time.perf_counter()
+    mined = InsightReport.from_estimator(
+        pipeline(X, models[mined_name]), X, y.rename(target), task=task,
+        max_rows=args.max_rows, random_state=args.random_state,
+    )
+    progress.item(
+        f"{len(mined)} findings; strongest: {mined.insights[0].title}"
+        if len(mined) else "nothing stood out",
+        seconds=time.perf_counter() - started,
+    )
+
+    progress.step(f"Writing {args.output}")
+    title = f"skdeepmine report: {'demo data' if args.demo else os.path.basename(source)}"
+    summary = {"data": source, **mined.summary,
+               "cross_validation": f"{args.cv}-fold"
+               + (" stratified" if task == "classification" else ""),
+               "best_model": table["Model"].iloc[0]}
+    final = InsightReport(mined.insights, title=title, summary=summary,
+                          tables={"Model comparison": table})
+    final.to_html(args.output)
+    progress.done(f"Report written to {args.output}; best model: {table['Model'].iloc[0]}")
+    return 0
+
+
+def main(argv=None):
+    """Entry point of the ``skdeepmine`` command.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments (without the program name); ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 for bad input, 130 when interrupted.
+
+    Examples
+    --------
+    >>> from skdeepmine.cli import main
+    >>> main(["report", "no-such-file.csv", "--target", "y", "--quiet"])
+    2
+    """
+    from ._progress import Progress
+
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise InputError("missing command: try 'skdeepmine report --demo'")
+        progress = Progress(4, quiet=args.quiet)
+        with warnings.catch_warnings():
+            # Library warnings (unseen categories in a fold, convergence
+            # notes) would bury the progress lines; the report says what matters.
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            from sklearn.exceptions import ConvergenceWarning
+
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return report(args, progress)
+    except InputError as exc:
+        print(f"skdeepmine: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("skdeepmine: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,60 @@
+"""Progress lines on the terminal while the report is made."""
+
+import sys
+import time
+
+
+class Progress:
+    """Numbered steps, indented items and (on a terminal) a live status line.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps.
+    stream : file, default=sys.stdout
+        Where progress goes; errors go to stderr, so a failing run prints
+        only its error there.
+    quiet : bool, default=False
+        Print nothing.
+    """
+
+    def __init__(self, total, *, stream=None, quiet=False):
+        self.total = total
+        self.stream = sys.stdout if stream is None else stream
+        self.quiet = quiet
+        self.number = 0
+        self.started = time.perf_counter()
+        self._live = False
+        isatty = getattr(self.stream, "isatty", None)
+        self.interactive = bool(isatty and isatty())
+
+    def _write(self, text):
+        if self.quiet:
+            return
+        if self._live:
+            self.stream.write("\r\033[K")  # clear the live status line
+            self._live = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def step(self, message):
+        """Start the next numbered step."""
+        self.number += 1
+        self._write(f"[{self.number}/{self.total}] {message}")
+
+    def item(self, message, *, seconds=None):
+        """A result within the current step."""
+        suffix = "" if seconds is None else f" ({seconds:.1f} s)"
+        self._write(f"      {message}{suffix}")
+
+    def update(self, message):
+        """Transient status (only on a terminal; logs get the results only)."""
+        if self.quiet or not self.interactive:
+            return
+        self.stream.write(f"\r\033[K      {message} ...")
+        self.stream.flush()
+        self._live = True
+
+    def done(self, message):
+        elapsed = time.perf_counter() - self.started
+        self._write(f"{message} ({elapsed:.0f} s)")
