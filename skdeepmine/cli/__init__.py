@@ -111,9 +111,9 @@ def _model_list(text):
     keys = [k.strip() for k in text.split(",") if k.strip()]
     unknown = [k for k in keys if k not in MODEL_NAMES]
     if unknown or not keys:
+        named = ", ".join(unknown) if unknown else repr(text)
         raise argparse.ArgumentTypeError(
-            f"unknown model(s) {', '.join(unknown) or text!r}; choose from "
-            f"{','.join(MODEL_NAMES)}"
+            f"unknown model(s) {named}; choose from {','.join(MODEL_NAMES)}"
         )
     return [k for k in MODEL_NAMES if k in keys]
 
@@ -128,19 +128,24 @@ def _check_output(path):
         raise InputError(f"cannot write the report to {path}: {folder} is not writable")
 
 
-def _read_input(args):
-    from . import _load as load
-
+def _check_arguments(args):
     if args.demo and args.data:
         raise InputError("give either a CSV file or --demo, not both")
-    if args.demo:
-        frame, default_target, source = load.load_demo()
-        target = args.target or default_target
-    else:
+    if not args.demo:
         if not args.data:
             raise InputError("no data: give a CSV file (or --demo to try the demo data)")
         if not args.target:
             raise InputError("missing --target COLUMN: which column should be predicted?")
+    _check_output(args.output)
+
+
+def _read_input(args):
+    from . import _load as load
+
+    if args.demo:
+        frame, default_target, source = load.load_demo()
+        target = args.target or default_target
+    else:
         frame = load.read_table(args.data, na_values=args.na_values)
         target, source = args.target, args.data
     X, y, n_dropped = load.split_target(frame, target, source)
@@ -154,7 +159,7 @@ def _read_input(args):
 
 def report(args, progress):
     """Run the ``report`` sub-command; return the exit status."""
-    _check_output(args.output)
+    _check_arguments(args)
     progress.step("Reading " + ("the demo data" if args.demo else args.data))
     X, y, task, target, source, n_dropped = _read_input(args)
     classes = f", {y.nunique()} classes" if task == "classification" else ""
