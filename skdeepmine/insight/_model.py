@@ -31,7 +31,9 @@ def deep_features(estimator, X):
         return None
     if isinstance(estimator, Pipeline) and len(estimator) > 1:
         X = estimator[:-1].transform(X)
-    return np.asarray(extractor.transform(X), dtype=float)
+    # A hybrid validates X into an array before fitting its extractor, so the
+    # extractor knows no column names: give it an array too.
+    return np.asarray(extractor.transform(np.asarray(X, dtype=float)), dtype=float)
 
 
 def _column_names(X):
@@ -194,6 +196,10 @@ def find_deep_share(estimator):
     if deep is None or raw is None:
         return []
     deep, raw = float(deep), float(raw)
+    n_deep = getattr(final, "n_deep_features_", None)
+    deep_columns = "deep features" if n_deep is None else f"{n_deep} deep features"
+    if not (np.isfinite(deep) and np.isfinite(raw)):
+        return []  # the hybrid's estimator ignores its input: no shares to tell
     if deep >= 0.5:
         verdict = "the network's learnt features carry most of the model"
     elif raw > 0:
@@ -209,13 +215,15 @@ def find_deep_share(estimator):
         title=f"Deep features carry {percent(deep)} of the hybrid's importance",
         message=(
             f"The hybrid's {type(getattr(final, 'estimator_', final)).__name__} "
-            f"puts {percent(deep)} of its feature importance on deep features and "
-            f"{percent(raw)} on the raw features: {verdict}."
+            f"puts {percent(deep)} of its reliance on the {deep_columns} and "
+            f"{percent(raw)} on the raw features (shuffling each group as a block): "
+            f"{verdict}."
         ),
         strength=float(np.clip(deep, 0.0, 1.0)),
         evidence={
             "deep_importance_share": deep, "raw_importance_share": raw,
             "passthrough": getattr(final, "passthrough", None),
+            "n_deep_features": n_deep,
         },
         chart={
             "type": "bar", "labels": ["deep features", "raw features"],

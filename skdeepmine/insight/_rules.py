@@ -114,10 +114,13 @@ def mine_rules(data, target):
     )
     if frequent.empty:
         return pd.DataFrame()
-    rules = association_rules(
-        frequent, num_itemsets=len(onehot), metric="confidence",
-        min_threshold=settings.min_confidence,
-    )
+    # mlxtend computes every metric with np.where over both branches, so items
+    # present in every row raise divide-by-zero warnings for values it discards.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rules = association_rules(
+            frequent, num_itemsets=len(onehot), metric="confidence",
+            min_threshold=settings.min_confidence,
+        )
     targets = set(target_items)
     keep = rules["consequents"].map(lambda c: len(c) == 1 and next(iter(c)) in targets)
     keep &= rules["antecedents"].map(lambda a: not (a & targets))

@@ -1,0 +1,116 @@
+"""Findings about fitted models: importance, errors, and the hybrid's deep features."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import confusion_matrix
+from sklearn.tree import DecisionTreeClassifier
+
+from skdeepmine.insight import InsightReport, InsightReporter
+
+
+def model_findings(estimator, X, y, **params):
+    report = InsightReport.from_estimator(
+        estimator, X, y, kinds=[], n_repeats=3, random_state=0, **params
+    )
+    return {i.name: i for i in report.insights if i.kind == "model"}, report
+
+
+def signal_data(n=300):
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.normal(size=(n, 4)), columns=["noise1", "signal", "noise2", "noise3"])
+    y = (X["signal"] > 0).astype(int)
+    return X, y
+
+
+def test_permutation_importance_puts_the_signal_first_and_flags_unused_features():
+    X, y = signal_data()
+    found, _ = model_findings(LogisticRegression(), X, y)
+    importance = found["permutation_importance"]
+    assert list(importance.evidence["importances_mean"])[0] == "signal"
+    assert importance.evidence["importances_mean"]["signal"] > 0.3
+    assert "noise1" in importance.message.split("Shuffling", 1)[1]
+    assert importance.evidence["n_rows"] == 75  # the held-out quarter
+
+
+def test_class_errors_match_sklearns_confusion_matrix():
+    X, y = signal_data()
+    y = np.where(X["signal"] > 0.5, "high", np.where(X["signal"] < -0.5, "low", "mid"))
+    model = DummyClassifier(strategy="most_frequent").fit(X, y)
+    found, _ = model_findings(model, X, y)
+    errors = found["class_errors"]
+    labels = ["high", "low", "mid"]
+    assert errors.evidence["classes"] == labels
+    expected = confusion_matrix(y, model.predict(X), labels=labels)
+    assert errors.evidence["confusion_matrix"] == expected.tolist()
+    # Always predicting the majority ("mid") misses every other class.
+    assert errors.evidence["error_rate"]["high"] == 1.0
+    assert errors.evidence["error_rate"]["mid"] == 0.0
+    assert errors.strength == 1.0
+
+
+def test_a_perfect_regressor_leaves_no_unexplained_variance():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = X @ np.array([1.0, -2.0, 0.5])
+    found, _ = model_findings(LinearRegression(), X, y)
+    assert found["regression_errors"].evidence["r2"] == pytest.approx(1.0)
+    assert found["regression_errors"].strength == pytest.approx(0.0, abs=1e-9)
+
+
+def test_unfitted_estimator_is_cloned_and_fitted_on_three_quarters():
+    X, y = signal_data()
+    tree = DecisionTreeClassifier(random_state=0)
+    _, report = model_findings(tree, X, y)
+    assert not hasattr(tree, "tree_")  # the caller's estimator is left alone
+    assert report.summary["trained_on"] == "225 rows, judged on 75 held-out rows"
+
+
+def test_fitted_estimator_is_judged_on_the_rows_given():
+    X, y = signal_data()
+    tree = DecisionTreeClassifier(random_state=0).fit(X[:200], y[:200])
+    before = clone(tree).fit(X[:200], y[:200]).tree_.node_count
+    found, report = model_findings(tree, X[200:], y[200:])
+    assert report.summary["trained_on"] == "as given (already fitted)"
+    assert found["permutation_importance"].evidence["n_rows"] == 100
+    assert tree.tree_.node_count == before
+
+
+def test_from_estimator_needs_a_target():
+    with pytest.raises(ValueError, match="needs the target"):
+        InsightReport.from_estimator(LogisticRegression(), np.ones((10, 2)), None)
+
+
+# ------------------------------------------------------- Keras-backed models
+FAST_NETWORK = dict(n_components=4, epochs=3, random_state=0)
+
+
+def test_hybrid_reports_its_deep_share_and_its_deep_features_are_mined():
+    from skdeepmine.features import NeuralFeatureExtractor
+    from skdeepmine.hybrid import HybridClassifier
+
+    X, y = signal_data(n=160)
+    hybrid = HybridClassifier(extractor=NeuralFeatureExtractor(**FAST_NETWORK),
+                              estimator=DecisionTreeClassifier(random_state=0))
+    hybrid.fit(X[:120], y[:120])
+    found, report = model_findings(hybrid, X[120:], y[120:])
+    share = found["deep_vs_raw_importance"]
+    assert share.evidence["deep_importance_share"] == pytest.approx(hybrid.deep_importance_share_)
+    assert share.evidence["raw_importance_share"] == pytest.approx(hybrid.raw_importance_share_)
+    assert share.evidence["n_deep_features"] == 4
+    assert report.summary["deep_features"] == 4
+
+
+def test_reporter_fits_a_clone_of_an_unfitted_extractor():
+    from skdeepmine.features import NeuralFeatureExtractor
+
+    X, y = signal_data(n=120)
+    extractor = NeuralFeatureExtractor(**FAST_NETWORK)
+    reporter = InsightReporter(kinds=["structure"], extractor=extractor, random_state=0)
+    reporter.fit(X, y)
+    assert not hasattr(extractor, "model_")
+    assert reporter.extractor_.transform(X).shape == (120, 4)
+    assert reporter.report_.summary["deep_features"] == 4
