@@ -34,7 +34,8 @@ def find_missing_values(data):
         f" Infinite values (in {names(infinite)}) are counted as missing." if infinite else ""
     )
     message = (
-        f"{len(counts)} of {data.frame.shape[1]} columns have missing values, "
+        f"{len(counts)} of {data.frame.shape[1]} columns "
+        f"{'has' if len(counts) == 1 else 'have'} missing values, "
         f"worst {worst}; {percent(rows_affected / data.n_rows)} of rows miss at "
         "least one value. Impute them (sklearn.impute.SimpleImputer) or use a "
         "model that accepts missing values, such as HistGradientBoosting."
