@@ -80,6 +80,9 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "capture_repr": ("_repr_html_", "__repr__"),
     "min_reported_time": 1,
+    # Each example page shows its own running time; no timing page is
+    # written into the source tree.
+    "write_computation_times": False,
     "download_all_examples": False,
     "show_signature": False,
     "remove_config_comments": True,
