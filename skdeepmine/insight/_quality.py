@@ -69,11 +69,11 @@ def find_constant_columns(data):
     """
     constant, near = [], {}
     for column in data.frame.columns:
-        values = data.frame[column].dropna()
-        if values.empty or values.nunique() <= 1:
+        counts = data.frame[column].value_counts(sort=False)  # missing values left out
+        if len(counts) <= 1:
             constant.append(column)
             continue
-        top_share = values.value_counts(normalize=True).iloc[0]
+        top_share = counts.max() / counts.sum()
         if top_share >= NEAR_CONSTANT_SHARE:
             near[column] = float(top_share)
     findings = []

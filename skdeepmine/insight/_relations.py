@@ -175,13 +175,17 @@ def _categorical_pairs(data):
     from scipy.stats.contingency import association
 
     sample = data.sample_frame
-    columns = [
-        c for c in data.categorical[:MAX_CATEGORICAL_PAIRS_COLUMNS]
-        if 1 < sample[c].nunique() <= MAX_MI_LEVELS
-    ]
+    codes = {}
+    for column in data.categorical[:MAX_CATEGORICAL_PAIRS_COLUMNS]:
+        values, levels = pd.factorize(sample[column])  # missing rows get -1
+        if 1 < len(levels) <= MAX_MI_LEVELS:
+            codes[column] = (values, len(levels))
     pairs = []
-    for a, b in itertools.combinations(columns, 2):
-        table = pd.crosstab(sample[a], sample[b]).to_numpy()
+    for (a, (ca, na)), (b, (cb, nb)) in itertools.combinations(codes.items(), 2):
+        both = (ca >= 0) & (cb >= 0)
+        # The contingency table by counting code pairs: one pass, no crosstab.
+        table = np.bincount(ca[both] * nb + cb[both], minlength=na * nb).reshape(na, nb)
+        table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
         if min(table.shape) < 2:
             continue
         value = float(association(table, method="cramer"))
