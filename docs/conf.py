@@ -66,7 +66,7 @@ sphinx_gallery_conf = {
     # SKDEEPMINE_DOCS_EXAMPLES=plot_cnn runs only the examples whose path
     # matches; the others are rendered without running.
     "filename_pattern": os.environ.get("SKDEEPMINE_DOCS_EXAMPLES", r"/plot_"),
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_order.ExampleOrder",
     "doc_module": ("skdeepmine",),
     "reference_url": {"skdeepmine": None},
     "backreferences_dir": "gen_modules/backreferences",
