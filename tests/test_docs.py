@@ -1,7 +1,8 @@
 """Every public name is documented, so a missing docstring fails CI.
 
 Public names are those in ``__all__`` of ``skdeepmine`` and of its public
-sub-packages.  Each needs a numpydoc docstring (a one-line summary, known
+sub-packages and modules (for a public module without ``__all__``: the
+classes and functions it defines whose names do not start with ``_``).  Each needs a numpydoc docstring (a one-line summary, known
 section headers, parameters that match its signature) with an ``Examples``
 section of doctests (which ``--doctest-modules`` runs), and a line in the API
 reference, ``docs/api.rst``.  Only the docstrings are read: nothing is
@@ -36,17 +37,26 @@ def _public_modules():
     for info in sorted(pkgutil.iter_modules(skdeepmine.__path__), key=lambda i: i.name):
         if info.name.startswith("_") or info.name in INTERNAL_SUBPACKAGES:
             continue
-        module = importlib.import_module(f"skdeepmine.{info.name}")
-        if hasattr(module, "__all__"):
-            modules.append(module)
+        modules.append(importlib.import_module(f"skdeepmine.{info.name}"))
     return modules
+
+
+def _public_names(module):
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    return [
+        name for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and obj.__module__ == module.__name__
+    ]
 
 
 def _public_objects():
     """``{documented path: object}``, each object once, by its sub-package."""
     found = {}
     for module in _public_modules():
-        for name in module.__all__:
+        for name in _public_names(module):
             obj = getattr(module, name)
             if not (inspect.isclass(obj) or inspect.isfunction(obj)):
                 continue  # __version__ and other plain values
