@@ -1,0 +1,94 @@
+"""The dense network for tabular data, with its input standardisation inside.
+
+Tree-based data miners take raw, unscaled columns (breast_cancer's areas in
+the thousands next to smoothness values around 0.1); a dense network does not
+train on such inputs.  So the network standardises its inputs itself, with the
+weighted mean and variance of its training data: no scaler to forget in a
+pipeline, and sample weights count exactly like repeated rows.
+
+The standardisation is a frozen ``BatchNormalization`` layer rather than
+Keras's ``Normalization``: ``Normalization`` turns its statistics into
+constants when it is built, so a traced function shared by every model of one
+architecture (``core/_engine.py``) would use the statistics of whichever model
+it was traced from.  A frozen batch normalisation keeps them in variables,
+which every fit sets and the shared functions take as arguments.
+"""
+
+import numpy as np
+
+from ..core._backend import get_keras
+
+STANDARDIZE_LAYER = "standardize"
+EMBEDDING_LAYER = "embedding"
+
+# Below this a column counts as constant and is only centred, as
+# StandardScaler does.
+_MIN_VARIANCE = 1e-12
+
+
+def weighted_moments(X, sample_weight):
+    """Weighted mean and variance of each column of ``X`` (flattened samples).
+
+    Constant columns get a variance of 1 so that standardising only centres
+    them.
+    """
+    X = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    mean = np.average(X, axis=0, weights=weights)
+    variance = np.average((X - mean) ** 2, axis=0, weights=weights)
+    variance[variance < _MIN_VARIANCE * np.maximum(1.0, mean**2)] = 1.0
+    return mean, variance
+
+
+def _standardize_layer(keras):
+    return keras.layers.BatchNormalization(
+        center=False, scale=False, epsilon=1e-12, trainable=False,
+        name=STANDARDIZE_LAYER,
+    )
+
+
+def _set_moments(model, meta):
+    layer = model.get_layer(STANDARDIZE_LAYER)
+    dtype = meta["dtype"]
+    layer.moving_mean.assign(np.asarray(meta["X_mean_"], dtype=dtype))
+    layer.moving_variance.assign(np.asarray(meta["X_variance_"], dtype=dtype))
+
+
+def _hidden_layers(keras, hidden_units, activation, dropout):
+    layers = []
+    last = len(hidden_units) - 1
+    for index, units in enumerate(hidden_units):
+        # The last hidden layer is the one NeuralFeatureExtractor reads.
+        name = EMBEDDING_LAYER if index == last else f"hidden_{index + 1}"
+        layers.append(keras.layers.Dense(units, activation=activation, name=name))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{index + 1}"))
+    return layers
+
+
+def build_dense_network(meta, params, n_outputs, output_activation, decoder_units=()):
+    """Build the dense network described by ``params`` for ``meta``.
+
+    Input standardisation (when ``params["standardize"]``), the hidden layers
+    (the last one named ``"embedding"``), then ``decoder_units`` for an
+    autoencoder, then ``n_outputs`` output units.
+    """
+    keras = get_keras()
+    input_shape = tuple(meta["input_shape"])
+    layers = [keras.Input(input_shape, dtype=meta["dtype"])]
+    if len(input_shape) > 1:
+        layers.append(keras.layers.Flatten())
+    if params["standardize"]:
+        layers.append(_standardize_layer(keras))
+    layers.extend(
+        _hidden_layers(keras, params["hidden_units"], params["activation"], params["dropout"])
+    )
+    for index, units in enumerate(decoder_units):
+        layers.append(
+            keras.layers.Dense(units, activation=params["activation"], name=f"decoder_{index + 1}")
+        )
+    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
+    model = keras.Sequential(layers, name="dense_network")
+    if params["standardize"]:
+        _set_moments(model, meta)
+    return model

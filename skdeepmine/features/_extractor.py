@@ -1,0 +1,438 @@
+"""NeuralFeatureExtractor: a trained network's hidden layer as a transformer."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.extmath import svd_flip
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted
+
+from ..cnn import CNNClassifier, CNNRegressor
+from ..core import BaseKerasEstimator, predict_raw
+from ..core._backend import get_keras
+from ..core._validation import check_fit_sample_weight, validate_X
+from ._dense import EMBEDDING_LAYER, weighted_moments
+from ._layers import default_layer, find_layer, layer_width, sub_network
+from ._networks import (
+    TRAINING_PARAMS_DOC,
+    DenseAutoencoder,
+    DenseNetworkClassifier,
+    DenseNetworkRegressor,
+)
+
+_TRAINING_PARAMS = (
+    "epochs", "batch_size", "learning_rate", "optimizer", "random_state", "verbose",
+    "early_stopping", "validation_fraction", "n_iter_no_change", "tol",
+)
+
+_NETWORKS = {
+    ("dense", "classification"): DenseNetworkClassifier,
+    ("dense", "regression"): DenseNetworkRegressor,
+    ("dense", "autoencoder"): DenseAutoencoder,
+    ("cnn", "classification"): CNNClassifier,
+    ("cnn", "regression"): CNNRegressor,
+    ("cnn", "autoencoder"): CNNRegressor,
+}
+
+
+class NeuralFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    __doc__ = f"""Learn an embedding with a neural network; transform to it.
+
+    ``fit`` trains a network and ``transform`` returns the activations of one
+    of its hidden layers: ``n_components`` learned features per sample, for a
+    classical estimator to mine (see :class:`HybridClassifier`).
+
+    * Given ``y``, the network has a head trained on ``y`` (a softmax over the
+      classes, or linear units for continuous targets), so the embedding
+      separates what ``y`` needs; the head is not used by ``transform``.
+    * Without ``y``, the network is an autoencoder trained to reconstruct its
+      standardised input, and the embedding is its bottleneck.
+
+    The network is the dense network of :class:`DenseNetworkClassifier` for
+    tabular data (it standardises raw columns itself), the CNN of
+    :class:`CNNClassifier` for images and 1-D signals, or your own Keras
+    model.
+
+    Parameters
+    ----------
+    n_components : int or None, default=16
+        Number of features to extract.  The built-in networks get an
+        embedding layer of this width after ``hidden_units`` (``None``: the
+        last of ``hidden_units`` is the embedding).  With your own ``model``,
+        ``None`` keeps every value of ``layer``; a smaller number keeps the
+        leading principal components of its activations on the training data;
+        a larger one is an error.
+
+    architecture : {{"auto", "dense", "cnn"}}, default="auto"
+        ``"dense"`` for tabular rows, ``"cnn"`` for images and signals.
+        ``"auto"`` picks the CNN for X of three or more dimensions (a batch of
+        images or multi-channel signals) and the dense network otherwise; pass
+        ``"cnn"`` for flat rows that are signals or flattened images (with
+        ``input_shape``).  With your own ``model``, it only decides how samples
+        are shaped (the CNN adds a channel axis).
+
+    model : keras.Model, callable or None, default=None
+        Your own network, as for :class:`CNNClassifier`: a Keras model (cloned,
+        fresh weights, for each fit) or a build function receiving ``meta``.
+        Given ``y``, it must end in the head for ``y`` (one softmax unit per
+        class, or one linear unit per target); without ``y``, in one linear
+        unit per input value.
+
+    model_kwargs : dict, default=None
+        Extra keyword arguments for a build function given as ``model``.
+
+    layer : str, default=None
+        Name of the layer whose activations are the features.  ``None`` reads
+        the embedding layer of the built-in networks, or the layer feeding the
+        output layer of your own ``model``.
+
+    target : {{"auto", "classification", "regression"}}, default="auto"
+        How to read ``y``: ``"auto"`` treats binary and multiclass labels as
+        classes and anything else as continuous targets, which the network
+        learns standardised.
+
+    hidden_units : tuple of int, default=(64,)
+        Units of the hidden layers before the embedding (for the CNN: of the
+        dense layers after the convolutions).
+
+    activation : str, default="relu"
+        Activation of the hidden layers, embedding included.
+
+    filters : tuple of int, default=(32, 64)
+        Convolution blocks of the CNN.
+
+    input_shape : tuple of int, default=None
+        Shape of one sample for the CNN, to reshape flat rows (see
+        :class:`CNNClassifier`).
+
+    input_kind : {{"auto", "image", "signal"}}, default="auto"
+        How the CNN reads two-dimensional samples (see :class:`CNNClassifier`).
+
+    network_params : dict, default=None
+        Further parameters of the network estimator, such as
+        ``{{"dropout": 0.2}}`` or ``{{"kernel_size": 5}}``; not the ones this
+        class sets itself.
+    {TRAINING_PARAMS_DOC.strip()}
+
+    Attributes
+    ----------
+    network_ : estimator
+        The trained network estimator: :class:`DenseNetworkClassifier`,
+        :class:`DenseNetworkRegressor`, :class:`CNNClassifier`,
+        :class:`CNNRegressor`, or for the dense autoencoder a private
+        subclass of :class:`DenseNetworkRegressor`.  Its ``model_`` is the
+        whole Keras network, head included.
+
+    layer_ : str
+        Name of the layer the features are read from.
+
+    n_components_ : int
+        Number of features ``transform`` returns.
+
+    n_features_in_ : int
+        Number of values in one sample of X.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    HybridClassifier : These features with a tree ensemble on top.
+    DenseNetworkClassifier : The dense network, as a classifier.
+    sklearn.decomposition.PCA : A linear embedding.
+
+    Notes
+    -----
+    The features are in the floating-point type of X (float32 stays float32,
+    anything else is float64).  Sample weights count like repeated rows,
+    also in the input standardisation of the dense network.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from skdeepmine.features import NeuralFeatureExtractor
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> extractor = NeuralFeatureExtractor(n_components=4, epochs=3, random_state=0)
+    >>> extractor.fit_transform(X, y).shape
+    (569, 4)
+    >>> extractor.get_feature_names_out()[:2]
+    array(['neuralfeatureextractor0', 'neuralfeatureextractor1'], dtype=object)
+    >>> NeuralFeatureExtractor(n_components=2, epochs=3).fit_transform(X).shape
+    (569, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left"), None],
+        "architecture": [StrOptions({"auto", "dense", "cnn"})],
+        "model": [HasMethods(["get_config"]), callable, None],
+        "model_kwargs": [dict, None],
+        "layer": [str, None],
+        "target": [StrOptions({"auto", "classification", "regression"})],
+        "hidden_units": [tuple, list],
+        "activation": [str],
+        "filters": [tuple, list],
+        "input_shape": [tuple, None],
+        "input_kind": [StrOptions({"auto", "image", "signal"})],
+        "network_params": [dict, None],
+        **{
+            name: BaseKerasEstimator._parameter_constraints[name]
+            for name in _TRAINING_PARAMS
+        },
+    }
+
+    def __init__(
+        self,
+        n_components=16,
+        *,
+        architecture="auto",
+        model=None,
+        model_kwargs=None,
+        layer=None,
+        target="auto",
+        hidden_units=(64,),
+        activation="relu",
+        filters=(32, 64),
+        input_shape=None,
+        input_kind="auto",
+        network_params=None,
+        epochs=100,
+        batch_size=32,
+        learning_rate=0.001,
+        optimizer="adam",
+        random_state=None,
+        verbose=0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+    ):
+        self.n_components = n_components
+        self.architecture = architecture
+        self.model = model
+        self.model_kwargs = model_kwargs
+        self.layer = layer
+        self.target = target
+        self.hidden_units = hidden_units
+        self.activation = activation
+        self.filters = filters
+        self.input_shape = input_shape
+        self.input_kind = input_kind
+        self.network_params = network_params
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.random_state = random_state
+        self.verbose = verbose
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+
+    # --------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None, sample_weight=None):
+        """Train the network and set up reading its embedding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples: rows, images or signals.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
+            Labels or targets the embedding should serve; ``None`` trains an
+            autoencoder.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; an integer weight counts like that many
+            repeated rows.
+
+        Returns
+        -------
+        self : object
+            The fitted extractor.
+        """
+        if y is None:
+            X = validate_X(self, X, reset=True)
+        else:
+            X, y = validate_X(
+                self, X, reset=True, y=y,
+                y_kwargs={"multi_output": True, "y_numeric": False},
+            )
+        weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
+        architecture = self.architecture
+        if architecture == "auto":
+            architecture = "cnn" if X.ndim > 2 else "dense"
+        kind = self._task(y)
+        self._check_own_model()
+
+        network = self._make_network(architecture, kind)
+        if kind == "autoencoder":
+            y = _standardized(X.reshape(len(X), -1), weights)
+        elif kind == "regression":
+            y = _standardized(np.asarray(y, dtype=np.float64), weights)
+        network.fit(X, y, sample_weight=sample_weight)
+
+        model = network.model_
+        name = self._layer_name(model, architecture)
+        self._check_width(layer_width(find_layer(model, name)), name)
+        embedding = sub_network(model, name)
+        self._projection = None
+        width = layer_width(find_layer(model, name))
+        if self.n_components is not None and self.n_components < width:
+            x = X.reshape((len(X),) + network.input_shape_)
+            activations = predict_raw(embedding, x).reshape(len(X), -1)
+            self._projection = _weighted_pca(activations, weights, self.n_components)
+
+        self.network_ = network
+        self.layer_ = name
+        self.n_components_ = self.n_components if self._projection is not None else width
+        self._embedding_network = embedding
+        return self
+
+    def _task(self, y):
+        if y is None:
+            return "autoencoder"
+        if self.target != "auto":
+            return self.target
+        kind = type_of_target(y)
+        return "classification" if kind in ("binary", "multiclass") else "regression"
+
+    def _make_network(self, architecture, kind):
+        cls = _NETWORKS[(architecture, kind)]
+        hidden = tuple(self.hidden_units)
+        if self.model is None and self.n_components is not None:
+            hidden = hidden + (self.n_components,)
+        params = {
+            "model": self.model,
+            "model_kwargs": self.model_kwargs,
+            "activation": self.activation,
+            **{name: getattr(self, name) for name in _TRAINING_PARAMS},
+        }
+        if architecture == "dense":
+            params["hidden_units"] = hidden
+        else:
+            params.update(
+                dense_units=hidden, filters=self.filters,
+                input_shape=self.input_shape, input_kind=self.input_kind,
+            )
+        extra = dict(self.network_params or {})
+        taken = sorted(set(extra) & (set(params) | {"hidden_units", "dense_units"}))
+        if taken:
+            raise ValueError(
+                f"network_params sets {taken}, which NeuralFeatureExtractor sets "
+                "itself; use its own parameters of these names (hidden_units "
+                "and n_components for the layer sizes)."
+            )
+        unknown = sorted(set(extra) - set(cls().get_params()))
+        if unknown:
+            raise ValueError(
+                f"network_params names {unknown}, which are not parameters of "
+                f"{cls.__name__}."
+            )
+        return cls(**params, **extra)
+
+    def _layer_name(self, model, architecture):
+        if self.layer is not None:
+            return self.layer
+        if self.model is None and architecture == "dense":
+            return EMBEDDING_LAYER
+        return default_layer(model)
+
+    def _check_own_model(self):
+        """Check `layer` and `n_components` against a given Keras model before training."""
+        if self.model is None:
+            return
+        keras = get_keras()
+        if not isinstance(self.model, keras.Model) or not self.model.built:
+            return  # a build function: checked once the network exists
+        name = self.layer if self.layer is not None else default_layer(self.model)
+        layer = find_layer(self.model, name)
+        try:
+            width = layer_width(layer)
+        except (AttributeError, ValueError):  # not connected in a graph
+            return
+        self._check_width(width, name)
+
+    def _check_width(self, width, name):
+        if self.n_components is not None and self.n_components > width:
+            raise ValueError(
+                f"n_components={self.n_components} is larger than layer "
+                f"{name!r}, which has {width} values per sample; use "
+                f"n_components <= {width}, or None to keep them all."
+            )
+
+    # ------------------------------------------------------------ transform
+    def transform(self, X):
+        """Embed ``X``: the activations of the network's layer ``layer_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples shaped like the training samples (or as flat rows).
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components_)
+            The learned features.
+        """
+        check_is_fitted(self)
+        X = validate_X(self, X, reset=False)
+        x = X.reshape((len(X),) + self.network_.input_shape_)
+        features = predict_raw(self._embedding_network, x).reshape(len(X), -1)
+        if self._projection is not None:
+            mean, components = self._projection
+            features = ((features - mean) @ components.T).astype(features.dtype)
+        return features
+
+    @property
+    def _n_features_out(self):
+        return self.n_components_
+
+    # ----------------------------------------------------------- persistence
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        # The embedding network shares the weights of network_.model_; saving
+        # it too would store them twice.  It is rebuilt on loading.
+        state.pop("_embedding_network", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if hasattr(self, "network_"):
+            self._embedding_network = sub_network(self.network_.model_, self.layer_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _standardized(values, weights):
+    """``values`` centred and scaled with their weighted column moments."""
+    values = np.asarray(values, dtype=np.float64)
+    flat = values.reshape(len(values), -1)
+    mean, variance = weighted_moments(flat, weights)
+    return ((flat - mean) / np.sqrt(variance)).reshape(values.shape)
+
+
+def _weighted_pca(activations, weights, n_components):
+    """Mean and leading principal axes of ``activations`` under ``weights``."""
+    activations = np.asarray(activations, dtype=np.float64)
+    weights = np.asarray(weights, dtype=np.float64)
+    mean = np.average(activations, axis=0, weights=weights)
+    scaled = (activations - mean) * np.sqrt(weights / weights.sum())[:, None]
+    u, _, vt = np.linalg.svd(scaled, full_matrices=False)
+    _, vt = svd_flip(u, vt)
+    components = np.zeros((n_components, activations.shape[1]))
+    kept = min(n_components, len(vt))
+    components[:kept] = vt[:kept]  # fewer samples than components: zero features
+    return mean, components

@@ -1,0 +1,5 @@
+"""Hybrid meta-estimators: deep features mined by classical estimators."""
+
+from ._hybrid import HybridClassifier, HybridRegressor
+
+__all__ = ["HybridClassifier", "HybridRegressor"]
