@@ -6,5 +6,20 @@ first fit.
 
 from ._version import __version__
 from .cnn import CNNClassifier, CNNRegressor
+from .features import DenseNetworkClassifier, DenseNetworkRegressor, NeuralFeatureExtractor
+from .hybrid import HybridClassifier, HybridRegressor
+from .insight import Insight, InsightReport, InsightReporter
 
-__all__ = ["CNNClassifier", "CNNRegressor", "__version__"]
+__all__ = [
+    "CNNClassifier",
+    "CNNRegressor",
+    "DenseNetworkClassifier",
+    "DenseNetworkRegressor",
+    "HybridClassifier",
+    "HybridRegressor",
+    "Insight",
+    "InsightReport",
+    "InsightReporter",
+    "NeuralFeatureExtractor",
+    "__version__",
+]
