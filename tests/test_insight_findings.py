@@ -89,6 +89,14 @@ def test_identifier_column_is_high_cardinality_and_a_few_levels_are_not():
     assert found[0].strength == 1.0
 
 
+def test_date_columns_get_date_advice_rather_than_identifier_advice():
+    X = clean_frame()
+    X["when"] = pd.date_range("2024-01-01", periods=len(X), freq="h").astype(str)
+    found = findings(X, kinds=["data_quality"])["high_cardinality"][0]
+    assert "pandas.to_datetime" in found.message
+    assert "identifier" not in found.message
+
+
 # ---------------------------------------------------------------------- target
 def test_class_imbalance_names_the_balanced_class_weight_remedy():
     X = clean_frame()
@@ -149,6 +157,16 @@ def test_mutual_information_ranks_the_feature_that_drives_the_target_first():
     assert list(found.evidence["scores"])[0] == "c"
     assert found.evidence["scores"]["c"] > 0.5
     assert max(v for k, v in found.evidence["scores"].items() if k != "c") < 0.1
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_noise_features_show_no_relationship_above_chance(task):
+    rng = np.random.RandomState(0)
+    X = clean_frame(n=500)
+    X["k"] = rng.choice(["p", "q", "r"], size=500)
+    y = rng.randint(0, 2, 500) if task == "classification" else rng.normal(size=500)
+    found = findings(X, y, kinds=["relationships"]).get("mutual_information", [])
+    assert all(f.strength < 0.05 for f in found)
 
 
 def test_mutual_information_reads_categorical_columns_and_regression_targets():

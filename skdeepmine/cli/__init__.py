@@ -157,7 +157,7 @@ def _read_input(args):
     return load.prepare_features(X), y, task, target, source, n_dropped
 
 
-def report(args, progress):
+def _run_report(args, progress):
     """Run the ``report`` sub-command; return the exit status."""
     _check_arguments(args)
     progress.step("Reading " + ("the demo data" if args.demo else args.data))
@@ -238,7 +238,7 @@ def main(argv=None):
             from sklearn.exceptions import ConvergenceWarning
 
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return report(args, progress)
+            return _run_report(args, progress)
     except InputError as exc:
         print(f"skdeepmine: error: {exc}", file=sys.stderr)
         return 2

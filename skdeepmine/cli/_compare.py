@@ -134,8 +134,9 @@ def cross_validate(X, y, task, models, *, cv, random_state, progress):
                     fold_scores[key].append(-value if key.startswith("neg_") else value)
         results[name] = {"scores": fold_scores, "fit_time": fit_times}
         key, title = scores[0]
+        label = title if key == "r2" else title.lower()
         progress.item(
-            f"{name}: {title.lower()} {np.mean(fold_scores[key]):.3f} "
+            f"{name}: {label} {np.mean(fold_scores[key]):.3f} "
             f"± {np.std(fold_scores[key]):.3f}",
             seconds=time.perf_counter() - started,
         )

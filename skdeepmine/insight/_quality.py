@@ -184,7 +184,13 @@ def find_high_cardinality(data):
         ):
             continue
         identifier = n_levels == len(values)
-        if identifier:
+        if _looks_like_dates(values):
+            advice = (
+                "its values read as dates: parse them (pandas.to_datetime) and "
+                "derive features such as year, month or weekday instead of "
+                "encoding each date as a category"
+            )
+        elif identifier:
             advice = (
                 "every value is distinct, so it looks like an identifier: drop it "
                 "before modelling"
@@ -212,6 +218,17 @@ def find_high_cardinality(data):
             },
         ))
     return findings
+
+
+def _looks_like_dates(values):
+    import warnings
+
+    head = values.head(50).astype(str)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas warns when it guesses formats
+        parsed = pd.to_datetime(head, errors="coerce", format="mixed")
+    # Plain numbers parse as timestamps too; dates have separators.
+    return bool(parsed.notna().all() and head.str.contains(r"[-/:]").all())
 
 
 def find_target_quality(data):

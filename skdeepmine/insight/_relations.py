@@ -17,6 +17,9 @@ REDUNDANT_ASSOCIATION = 0.95
 #: Categorical columns compared pairwise for redundancy (the first ones).
 MAX_CATEGORICAL_PAIRS_COLUMNS = 30
 
+#: Shuffled feature-target pairs behind the chance level of mutual information.
+CHANCE_DRAWS = 30
+
 #: Features listed in the figure of the strongest features.
 TOP_FEATURES = 15
 
@@ -24,17 +27,19 @@ TOP_FEATURES = 15
 def feature_scores(data, target):
     """Relevance of each feature for ``target`` in [0, 1], strongest first.
 
-    Classification: mutual information over the target's entropy (the share
-    of the target's uncertainty a feature removes).  Regression: Linfoot's
-    informational coefficient ``sqrt(1 - exp(-2 MI))``, which equals
-    ``|r|`` for jointly Gaussian variables.  Computed once per target on the
-    shared sample and cached.
+    Mutual information (MI) is first reduced by its chance level: the largest
+    MI any feature reaches with a shuffled target (over enough shuffles for
+    at least 30 feature-target pairs).  The nearest-neighbour MI
+    estimator is biased upwards on small samples, and this keeps noise from
+    reading as a relationship.  Classification: the remaining MI over the
+    target's entropy (the share of the target's uncertainty a feature
+    removes).  Regression: Linfoot's informational coefficient
+    ``sqrt(1 - exp(-2 MI))``, which equals ``|r|`` for jointly Gaussian
+    variables.  Computed once per target on the shared sample and cached.
     """
     key = ("feature_scores", target.name)
     if key in data.cache:
         return data.cache[key]
-    from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
-
     matrix, discrete, columns = data.codes
     known = target.known[data.sample]
     keep = [
@@ -45,27 +50,39 @@ def feature_scores(data, target):
     y = target.values.iloc[data.sample][known]
     if keep and known.sum() >= 10 and y.nunique() > 1:
         X = matrix[known][:, keep]
-        mask = discrete[keep]
-        n_neighbors = min(3, int(known.sum()) - 1)
         if target.task == "classification":
-            codes, _ = pd.factorize(y)
-            mi = mutual_info_classif(
-                X, codes, discrete_features=mask, n_neighbors=n_neighbors,
-                random_state=data.seed(11),
-            )
-            shares = np.bincount(codes) / len(codes)
-            entropy = -np.sum(shares * np.log(shares))
-            values = mi / entropy
+            y, _ = pd.factorize(y)
         else:
-            mi = mutual_info_regression(
-                X, y.to_numpy(dtype=float), discrete_features=mask,
-                n_neighbors=n_neighbors, random_state=data.seed(12),
-            )
+            y = y.to_numpy(dtype=float)
+        mi = _mutual_information(X, y, discrete[keep], target.task, data.seed(11))
+        # At least CHANCE_DRAWS feature-target pairs under shuffling, so the
+        # chance level is a maximum over many draws even with few features.
+        rng = np.random.RandomState(data.seed(12))
+        n_shuffles = min(5, -(-CHANCE_DRAWS // len(keep)))
+        chance = max(
+            _mutual_information(X, rng.permutation(y), discrete[keep], target.task,
+                                data.seed(13 + i)).max()
+            for i in range(n_shuffles)
+        )
+        mi = np.clip(mi - chance, 0.0, None)
+        if target.task == "classification":
+            shares = np.bincount(y) / len(y)
+            values = mi / -np.sum(shares * np.log(shares))
+        else:
             values = np.sqrt(1.0 - np.exp(-2.0 * mi))
         scores = pd.Series(np.clip(values, 0.0, 1.0), index=[columns[j] for j in keep])
         scores = scores.sort_values(ascending=False, kind="stable")
     data.cache[key] = scores
     return scores
+
+
+def _mutual_information(X, y, discrete, task, seed):
+    from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+
+    estimate = mutual_info_classif if task == "classification" else mutual_info_regression
+    return estimate(
+        X, y, discrete_features=discrete, n_neighbors=min(3, len(y) - 1), random_state=seed
+    )
 
 
 def find_strongest_features(data):
@@ -76,11 +93,12 @@ def find_strongest_features(data):
         if scores.empty or scores.iloc[0] <= 0:
             continue
         measure = (
-            "share of the target's uncertainty it removes (mutual information / entropy)"
-            if target.task == "classification"
-            else "informational correlation sqrt(1 - exp(-2 MI)), |r| for Gaussian data"
+            "share of the target's uncertainty it removes (mutual information above "
+            "chance / entropy)" if target.task == "classification"
+            else "informational correlation sqrt(1 - exp(-2 MI)) of the mutual "
+            "information above chance; |r| for Gaussian data"
         )
-        top = scores.iloc[:3]
+        top = scores[scores > 0].iloc[:3]
         if target.task == "classification":
             listed = ", ".join(f"{c} ({percent(s)})" for c, s in top.items())
             lead = f"Knowing {top.index[0]} removes {percent(top.iloc[0])} of the uncertainty about {target.name}"
