@@ -97,6 +97,14 @@ def test_date_columns_get_date_advice_rather_than_identifier_advice():
     assert "identifier" not in found.message
 
 
+def test_a_saved_index_column_is_reported_as_row_numbers():
+    X = clean_frame()
+    X.insert(0, "Unnamed: 0", np.arange(len(X)))
+    X["count"] = np.random.RandomState(0).randint(0, 10, len(X))
+    found = findings(X, kinds=["data_quality"])["row_number_column"]
+    assert [f.evidence["column"] for f in found] == ["Unnamed: 0"]
+
+
 # ---------------------------------------------------------------------- target
 def test_class_imbalance_names_the_balanced_class_weight_remedy():
     X = clean_frame()

@@ -231,6 +231,35 @@ def _looks_like_dates(values):
     return bool(parsed.notna().all() and head.str.contains(r"[-/:]").all())
 
 
+def find_row_numbers(data):
+    """Numeric columns counting rows (distinct, increasing integers); strength 1.
+
+    An index saved along with the data (pandas' ``to_csv`` does by default)
+    looks like a feature to a model, and trees happily split on it.
+    """
+    findings = []
+    for column in data.numeric:
+        values = data.frame[column].dropna().to_numpy()
+        if len(values) < 20 or np.any(values != np.round(values)):
+            continue
+        steps = np.diff(values)
+        if np.all(steps == 1):
+            findings.append(Insight(
+                kind="data_quality",
+                name="row_number_column",
+                title=f"{column} counts the rows",
+                message=(
+                    f"{column} runs {number(values[0])}, {number(values[1])}, ... "
+                    f"{number(values[-1])} in steps of 1: a row number or saved index, "
+                    "not a measurement. Drop it (read_csv(index_col=0) if it is the "
+                    "index) so that models cannot learn the row order."
+                ),
+                strength=1.0,
+                evidence={"column": column, "first": values[0], "last": values[-1]},
+            ))
+    return findings
+
+
 def find_target_quality(data):
     """Rows whose target is missing (they are left out of target miners)."""
     findings = []
@@ -261,4 +290,5 @@ MINERS = (
     find_constant_columns,
     find_duplicate_rows,
     find_high_cardinality,
+    find_row_numbers,
 )

@@ -5,6 +5,8 @@ turns columns into items (quantile bins, category levels, "is missing") and
 keeps the rules whose consequent is one target item.
 """
 
+import inspect
+
 import numpy as np
 import pandas as pd
 
@@ -116,10 +118,14 @@ def mine_rules(data, target):
         return pd.DataFrame()
     # mlxtend computes every metric with np.where over both branches, so items
     # present in every row raise divide-by-zero warnings for values it discards.
+    # mlxtend 0.23.2 added num_itemsets (required until 0.23.4), earlier ones reject it.
+    extra = (
+        {"num_itemsets": len(onehot)}
+        if "num_itemsets" in inspect.signature(association_rules).parameters else {}
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         rules = association_rules(
-            frequent, num_itemsets=len(onehot), metric="confidence",
-            min_threshold=settings.min_confidence,
+            frequent, metric="confidence", min_threshold=settings.min_confidence, **extra
         )
     targets = set(target_items)
     keep = rules["consequents"].map(lambda c: len(c) == 1 and next(iter(c)) in targets)
@@ -135,8 +141,10 @@ def mine_rules(data, target):
     rules["antecedent_text"] = rules["antecedent_list"].map(" and ".join)
     # Certainty says how much the conditions sharpen the prediction; recall
     # how much of the target value they explain. A rule is strong when both are.
-    recall = rules["support"] / rules["consequent support"]
-    rules["strength"] = (rules["certainty"].clip(0.0, 1.0) * recall).clip(0.0, 1.0)
+    base = rules["consequent support"]
+    certainty = (rules["confidence"] - base) / (1.0 - base)  # lift > 1 keeps base < 1
+    recall = rules["support"] / base
+    rules["strength"] = (certainty.clip(0.0, 1.0) * recall).clip(0.0, 1.0)
     return rules.sort_values(
         ["strength", "support", "antecedent_text"], ascending=[False, False, True],
         kind="stable",
