@@ -114,3 +114,17 @@ def test_reporter_fits_a_clone_of_an_unfitted_extractor():
     assert not hasattr(extractor, "model_")
     assert reporter.extractor_.transform(X).shape == (120, 4)
     assert reporter.report_.summary["deep_features"] == 4
+
+
+def test_a_frozen_extractor_survives_cloning_and_is_not_refitted():
+    from sklearn.decomposition import PCA
+    from sklearn.frozen import FrozenEstimator
+
+    X, y = signal_data(n=120)
+    pca = PCA(n_components=2).fit(X[:60])
+    components = pca.components_.copy()
+    reporter = clone(InsightReporter(kinds=["structure"], extractor=FrozenEstimator(pca)))
+    reporter.fit(X, y)
+    assert reporter.extractor_.estimator is pca
+    np.testing.assert_array_equal(pca.components_, components)
+    assert reporter.report_.summary["deep_features"] == 2
