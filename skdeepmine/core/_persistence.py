@@ -32,6 +32,10 @@ from ._seeding import preserved_global_random_state
 VERSION_KEY = "_skdeepmine_version"
 
 
+class StoredStateError(ValueError):
+    """A stored estimator that cannot be loaded: corrupted, or from a newer version."""
+
+
 def is_keras_model(value):
     keras = sys.modules.get("keras")
     return keras is not None and isinstance(value, keras.Model)
@@ -67,12 +71,12 @@ def check_saved_version(saved, owner):
     if saved is None:  # written before versions were recorded
         return
     if not isinstance(saved, str) or not re.match(r"^\d+(\.\d+)*", saved):
-        raise ValueError(
+        raise StoredStateError(
             f"This {owner} was saved with an unreadable skdeepmine version "
             f"({saved!r}); the file is corrupted."
         )
     if _release(saved) > _release(__version__):
-        raise ValueError(
+        raise StoredStateError(
             f"This {owner} was saved by skdeepmine {saved}, which is newer than "
             f"the installed skdeepmine {__version__}; a newer version may store "
             "estimators differently. Upgrade skdeepmine "
@@ -110,13 +114,13 @@ class SerializedKerasModel:
     def restore(self, owner="estimator"):
         payload = getattr(self, "payload", None)
         if not isinstance(payload, bytes):
-            raise ValueError(
+            raise StoredStateError(
                 f"The Keras model stored in this {owner} is missing or not "
                 "bytes; the file is corrupted."
             )
         expected = getattr(self, "sha256", None)
         if expected is not None and hashlib.sha256(payload).hexdigest() != expected:
-            raise ValueError(
+            raise StoredStateError(
                 f"The Keras model stored in this {owner} does not match its "
                 "checksum; the file is corrupted (truncated or modified)."
             )
@@ -132,7 +136,7 @@ class SerializedKerasModel:
                         safe_mode=True,
                     )
             except Exception as exc:
-                raise ValueError(
+                raise StoredStateError(
                     f"The Keras model stored in this {owner} could not be "
                     "loaded. Either the file is corrupted, or the model holds "
                     "Python code (such as a Lambda layer), which skdeepmine "
@@ -156,7 +160,7 @@ class SerializedKerasObject:
         try:
             return keras.saving.deserialize_keras_object(self.config, safe_mode=True)
         except Exception as exc:
-            raise ValueError(
+            raise StoredStateError(
                 f"A Keras object stored in this {owner} could not be rebuilt "
                 f"from its configuration; the file is corrupted. Keras said: "
                 f"{type(exc).__name__}: {exc}"
@@ -206,7 +210,7 @@ class KerasPickleMixin:
 
     def __setstate__(self, state):
         if not isinstance(state, dict):
-            raise ValueError(
+            raise StoredStateError(
                 f"The stored state of this {type(self).__name__} is not a "
                 "dictionary; the file is corrupted."
             )
