@@ -46,7 +46,7 @@ def test_report_on_a_csv_runs_every_model_and_writes_one_html_file(churn_csv, tm
         "--cv", "2", "--epochs", "2", cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
     for step in ("[1/4] Reading", "[2/4] Cross-validating 5 models", "[3/4] Mining",
                  "[4/4] Writing out.html"):
         assert step in result.stdout
@@ -116,6 +116,9 @@ def bad_inputs(tmp_path):
     pd.DataFrame({"a": range(40), "y": ["low", "high"] * 20}).to_csv(
         tmp_path / "labels.csv", index=False)
     (tmp_path / "ragged.csv").write_text("a,y\n1,2\n3,4,5,6\n")
+    pd.DataFrame({"a": range(40), "y": ["common"] * 38 + ["rare"] * 2}).to_csv(
+        tmp_path / "rare.csv", index=False)
+    pd.DataFrame({"a": range(10), "y": ["p", "q"] * 5}).to_csv(tmp_path / "small.csv", index=False)
     return {
         "missing file": (["no-such.csv", "--target", "y"], "no such file: no-such.csv"),
         "unknown target": (["one.csv", "--target", "price"],
@@ -136,6 +139,10 @@ def bad_inputs(tmp_path):
         "bad folds": (["one.csv", "--target", "y", "--cv", "1"], "1 is not between 2 and 20"),
         "output folder missing": (["one.csv", "--target", "y", "--output", "nowhere/r.html"],
                                   "cannot write the report to nowhere/r.html"),
+        "class too rare for the folds": (["rare.csv", "--target", "y"],
+                                         "class 'rare' of 'y' has only 2 row(s)"),
+        "too few rows for the folds": (["small.csv", "--target", "y", "--cv", "6"],
+                                       "only 10 rows with a target: too few for 6-fold"),
     }
 
 
@@ -143,6 +150,7 @@ BAD_INPUT_CASES = [
     "missing file", "unknown target", "empty file", "header only", "one class",
     "unparseable value", "ragged rows", "text target for regression", "no target option",
     "no data", "demo and file", "unknown model", "bad folds", "output folder missing",
+    "class too rare for the folds", "too few rows for the folds",
 ]
 
 
