@@ -187,3 +187,14 @@ def test_console_script_is_installed_and_answers_version():
     result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     assert result.stdout.startswith("skdeepmine ")
+
+
+def test_infinite_numbers_are_read_as_missing_not_a_crash(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"a": rng.normal(size=40), "y": ["p", "q"] * 20})
+    frame.loc[3, "a"] = np.inf
+    frame.to_csv(tmp_path / "inf.csv", index=False)
+    status = main(["report", str(tmp_path / "inf.csv"), "--target", "y", "--models", "tree",
+                   "--cv", "2", "--output", str(tmp_path / "inf.html")])
+    assert status == 0
+    assert "1 infinite value(s) read as missing" in capsys.readouterr().out

@@ -154,18 +154,20 @@ def _read_input(args):
     if task == "regression":
         y = y.astype(float)
     load.check_folds(y, task, args.cv, target)
-    return load.prepare_features(X), y, task, target, source, n_dropped
+    X, n_infinite = load.prepare_features(X)
+    return X, y, task, target, source, n_dropped, n_infinite
 
 
 def _run_report(args, progress):
     """Run the ``report`` sub-command; return the exit status."""
     _check_arguments(args)
     progress.step("Reading " + ("the demo data" if args.demo else args.data))
-    X, y, task, target, source, n_dropped = _read_input(args)
+    X, y, task, target, source, n_dropped, n_infinite = _read_input(args)
     classes = f", {y.nunique()} classes" if task == "classification" else ""
     progress.item(
         f"{len(X)} rows, {X.shape[1]} features; target {target!r} ({task}{classes})"
         + (f"; {n_dropped} rows without a target left out" if n_dropped else "")
+        + (f"; {n_infinite} infinite value(s) read as missing" if n_infinite else "")
     )
 
     from ..insight import InsightReport

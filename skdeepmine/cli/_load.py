@@ -147,12 +147,15 @@ def prepare_features(X):
     """Categorical columns as object dtype with NaN for missing, bools as text.
 
     One consistent representation keeps the encoders and the miners from
-    tripping over pandas' string, category and nullable dtypes.
+    tripping over pandas' string, category and nullable dtypes.  Infinite
+    numbers ("inf" in the file) become missing values, which the encoders
+    impute; returns the table and how many there were.
     """
     import numpy as np
     import pandas as pd
 
     X = X.copy()
+    n_infinite = 0
     for column in X.columns:
         values = X[column]
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
@@ -160,8 +163,11 @@ def prepare_features(X):
             text[values.isna().to_numpy()] = np.nan
             X[column] = pd.Series(text, index=X.index, dtype=object)
         else:
-            X[column] = values.astype(float)
-    return X
+            numbers = values.to_numpy(dtype=float)
+            infinite = np.isinf(numbers)
+            n_infinite += int(infinite.sum())
+            X[column] = np.where(infinite, np.nan, numbers)
+    return X, n_infinite
 
 
 def load_demo():
