@@ -175,6 +175,13 @@ class InsightReport:
         report : InsightReport
             The ranked findings.
 
+        Notes
+        -----
+        Strengths of the model findings: the largest score (accuracy or
+        R^2) lost when one feature is shuffled; the error rate of the
+        worst-predicted class; ``1 - R^2`` for a regressor's errors; the
+        deep features' share of a hybrid's importance.
+
         Examples
         --------
         >>> from sklearn.datasets import load_iris

@@ -89,12 +89,14 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Notes
     -----
     Each finding's ``strength`` lies in [0, 1]: the worst column's missing
-    share; 1 for constant columns; the share of duplicate rows over 10%;
+    share; 1 for constant columns and row numbers, and for near-constant ones
+    how close the top value's share is to 1 from 95%; the share of duplicate
+    rows over 10%; the distinct-value share of a high-cardinality column;
     ``1 - minority / majority`` for class imbalance; ``|skewness| / 5`` for a
-    skewed target; the normalised mutual information of the best feature;
-    the strongest redundant pair's association; a rule's certainty factor;
-    the clustering's silhouette; ``1 - components / features`` for PCA; the
-    share of outlier rows over 25%.
+    skewed target; the best feature's mutual information above chance,
+    normalised; the strongest redundant pair's association; a rule's
+    certainty factor times its recall; the clustering's silhouette;
+    ``1 - components / features`` for PCA; the share of outlier rows over 25%.
 
     Arrays must be numeric; pass a pandas DataFrame to mine categorical
     (string) columns.  Missing and infinite values are accepted and reported.
