@@ -9,6 +9,7 @@ Bad input ends with one line on stderr and exit status 2.
 import argparse
 import os
 import sys
+import textwrap
 import time
 import warnings
 
@@ -58,11 +59,11 @@ def build_parser():
     report = commands.add_parser(
         "report",
         help="mine a CSV file and write an HTML report",
-        description=(
+        description=textwrap.fill(
             "Read a CSV file, cross-validate a decision tree, a random forest, "
             "histogram gradient boosting, a neural network and a hybrid (network "
             "features mined by gradient boosting), mine the data and the hybrid "
-            "model, and write one self-contained HTML report."
+            "model, and write one self-contained HTML report.", 79
         ),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
