@@ -59,6 +59,13 @@ def validate_X(estimator, X, *, reset, y=NO_Y, y_kwargs=None):
     else:
         X = check_array(X, allow_nd=True, input_name="X", **common)
         sample_shape = X.shape[1:]
+        # check_array counts features of 2-D arrays only; an image of height
+        # 0 would otherwise train a network on no input at all.
+        if 0 in sample_shape:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={X.shape}) while a "
+                f"minimum of 1 is required by {type(estimator).__name__}."
+            )
         if not reset:
             _check_sample_shape(estimator, sample_shape)
         flat = X.reshape(len(X), -1)
