@@ -11,6 +11,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from ._findings import Insight, rank, to_jsonable
+from ._mine import check_kinds
 
 _MINING_PARAMS = """
     task : {"auto", "classification", "regression"}, default="auto"
@@ -203,6 +204,7 @@ class InsightReport:
             max_clusters=max_clusters, random_state=random_state,
         )
         reporter._validate_params()
+        kinds = check_kinds(kinds)  # before any fitting: fail fast
         if not 0 < test_size < 1:
             raise ValueError(f"test_size must lie in (0, 1), got {test_size!r}.")
         if y is None:
@@ -231,10 +233,8 @@ class InsightReport:
             trained_on = f"{len(y_train)} rows, judged on {len(y_test)} held-out rows"
         deep = deep_features(model, X)
         extra = mine_model(model, X_test, y_test, n_repeats=n_repeats, seed=settings.seed)
-        from ._mine import check_kinds
-
         return reporter._report(
-            X_checked, y, kinds=check_kinds(kinds), deep=deep, settings=settings,
+            X_checked, y, kinds=kinds, deep=deep, settings=settings,
             extra=extra,
             summary={"estimator": _describe(model), "trained_on": trained_on},
         )
