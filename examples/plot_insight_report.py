@@ -28,7 +28,8 @@ X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.25, stratify=y, random_state=0
 )
 hybrid = HybridClassifier(
-    NeuralFeatureExtractor(n_components=8, hidden_units=(32,), epochs=20, random_state=0)
+    NeuralFeatureExtractor(n_components=8, hidden_units=(32,), epochs=20, random_state=0),
+    cv=None,  # one network fit instead of six, to keep the example quick
 )
 hybrid.fit(X_train, y_train)
 print(f"test accuracy: {hybrid.score(X_test, y_test):.3f}")
