@@ -205,9 +205,11 @@ def main():
         return
 
     import sklearn
-    import tensorflow as tf
 
     import skdeepmine
+    from skdeepmine.core._backend import get_tf  # imports TensorFlow quietly
+
+    tf = get_tf()
 
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv])
     print(f"Command: {command}")

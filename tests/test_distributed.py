@@ -7,7 +7,11 @@ processes through joblib's ``dask`` backend; all three must agree exactly.
 
 import os
 import random
+import subprocess
+import sys
+import textwrap
 import threading
+import warnings
 
 import joblib
 import numpy as np
@@ -18,6 +22,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_validate
 
 from skdeepmine import CNNClassifier
+from skdeepmine.core._backend import requested_num_threads
 from skdeepmine.features import NeuralFeatureExtractor
 from skdeepmine.hybrid import HybridClassifier, HybridRegressor
 
@@ -213,3 +218,80 @@ def test_dask_workers_fit_with_one_thread_each(dask_client):
     assert len(reports) == 2
     for omp, intra, inter in reports.values():
         assert (omp, intra, inter) == ("1", 1, 1)
+
+
+# ------------------------------------------------------------ thread knob
+@pytest.mark.parametrize("environ, expected", [
+    ({}, (None, False)),
+    ({"OMP_NUM_THREADS": "3"}, (3, False)),
+    ({"OMP_NUM_THREADS": "4,2"}, (4, False)),
+    ({"OMP_NUM_THREADS": "lots"}, (None, False)),
+    ({"SKDEEPMINE_NUM_THREADS": "2", "OMP_NUM_THREADS": "1"}, (2, True)),
+    ({"SKDEEPMINE_NUM_THREADS": "0", "OMP_NUM_THREADS": "1"}, (None, True)),
+])
+def test_skdeepmine_num_threads_wins_over_omp_num_threads(environ, expected):
+    assert requested_num_threads(environ) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_invalid_skdeepmine_num_threads_is_named(value):
+    with pytest.raises(ValueError, match="SKDEEPMINE_NUM_THREADS must be a whole number"):
+        requested_num_threads({"SKDEEPMINE_NUM_THREADS": value})
+
+
+FIT_AND_COUNT = """
+    from sklearn.datasets import make_classification
+    from skdeepmine import CNNClassifier
+    X, y = make_classification(n_samples=30, n_features=6, random_state=0)
+    CNNClassifier(filters=(4,), dense_units=(8,), epochs=1).fit(X, y)
+    import tensorflow as tf
+    with open("/proc/self/status") as status:
+        threads = [int(l.split()[1]) for l in status if l.startswith("Threads:")][0]
+    print(tf.config.threading.get_intra_op_parallelism_threads(),
+          tf.config.threading.get_inter_op_parallelism_threads(), threads)
+"""
+
+
+def start_python(env):
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(FIT_AND_COUNT)],
+        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process):
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    return [int(v) for v in out.split()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts threads in /proc")
+def test_skdeepmine_num_threads_sizes_tensorflows_pools_in_a_fresh_process():
+    one = start_python({"SKDEEPMINE_NUM_THREADS": "1", "OMP_NUM_THREADS": "4"})
+    six = start_python({"SKDEEPMINE_NUM_THREADS": "6"})
+    intra1, inter1, threads1 = finish(one)
+    intra6, inter6, threads6 = finish(six)
+    assert (intra1, inter1) == (1, 1)
+    assert (intra6, inter6) == (6, 6)
+    # The effect, not only the setting: five more threads in each pool.
+    assert threads6 - threads1 >= 10
+
+
+def test_thread_setting_that_comes_too_late_is_reported_not_applied(monkeypatch):
+    from skdeepmine.core import _backend
+
+    tf = _backend.get_tf()
+    tf.constant(1.0) + 1.0  # TensorFlow's runtime is running in this process
+    if tf.config.threading.get_intra_op_parallelism_threads():
+        pytest.skip("this process sized TensorFlow's pools already")
+    monkeypatch.setenv("SKDEEPMINE_NUM_THREADS", "1")
+    with pytest.warns(RuntimeWarning, match="SKDEEPMINE_NUM_THREADS=1 was not applied"):
+        _backend._size_thread_pools(tf)
+    assert tf.config.threading.get_intra_op_parallelism_threads() == 0
+    # Coming from OMP_NUM_THREADS rather than from the user, it stays silent.
+    monkeypatch.delenv("SKDEEPMINE_NUM_THREADS")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _backend._size_thread_pools(tf)
