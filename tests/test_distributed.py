@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_validate
 
 from skdeepmine import CNNClassifier
-from skdeepmine.core._backend import requested_num_threads
+from skdeepmine.core._backend import get_tf, requested_num_threads
 from skdeepmine.features import NeuralFeatureExtractor
 from skdeepmine.hybrid import HybridClassifier, HybridRegressor
 
@@ -36,12 +36,21 @@ BACKENDS = ["loky", "dask"]
 
 @pytest.fixture(scope="module")
 def dask_client():
+    # Dask's nanny sets OMP_NUM_THREADS=1 (and more) in the environment of the
+    # process that starts the cluster, here the test process: size this
+    # process's TensorFlow pools before, and put the environment back after.
+    get_tf()
+    environ = dict(os.environ)
     # One cluster for the module: its workers import TensorFlow once each.
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=40,
-    ) as cluster, distributed.Client(cluster) as client:
-        yield client
+    try:
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=40,
+        ) as cluster, distributed.Client(cluster) as client:
+            yield client
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 @pytest.fixture(scope="module")

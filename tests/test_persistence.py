@@ -7,6 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
 from skdeepmine import CNNClassifier, CNNRegressor
@@ -55,12 +56,19 @@ ESTIMATORS = {
         lambda: NeuralFeatureExtractor(architecture="cnn", filters=(4,), **TINY_EXTRACTOR),
         "labels", "transform",
     ),
+    # The hybrids' default estimator, with few trees to keep the test fast.
     "HybridClassifier": (
-        lambda: HybridClassifier(NeuralFeatureExtractor(**TINY_EXTRACTOR)),
+        lambda: HybridClassifier(
+            NeuralFeatureExtractor(**TINY_EXTRACTOR),
+            HistGradientBoostingClassifier(max_iter=5),
+        ),
         "labels", "predict_proba",
     ),
     "HybridRegressor": (
-        lambda: HybridRegressor(NeuralFeatureExtractor(**TINY_EXTRACTOR)),
+        lambda: HybridRegressor(
+            NeuralFeatureExtractor(**TINY_EXTRACTOR),
+            HistGradientBoostingRegressor(max_iter=5),
+        ),
         "continuous", "predict",
     ),
 }
