@@ -95,7 +95,7 @@ def test_default_hybrid_matches_trees_on_raw_breast_cancer(cancer):
 
 def test_estimator_sees_the_extractors_features_then_the_raw_ones(cancer):
     X_train, _, y_train, _ = cancer
-    clf = HybridClassifier(NeuralFeatureExtractor(**TINY), RecordingClassifier())
+    clf = HybridClassifier(NeuralFeatureExtractor(**TINY), RecordingClassifier(), cv=None)
     clf.fit(X_train, y_train)
     expected = np.hstack([clf.extractor_.transform(X_train), X_train])
     np.testing.assert_allclose(clf.estimator_.X_seen_, expected)
@@ -108,7 +108,9 @@ def test_cv_trains_the_estimator_on_out_of_fold_features():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(90, 3))
     y = rng.randint(0, 2, size=90)  # labels X cannot predict
-    leaky = HybridClassifier(LabelOfNearestRow(), RecordingClassifier(), passthrough=False)
+    leaky = HybridClassifier(
+        LabelOfNearestRow(), RecordingClassifier(), passthrough=False, cv=None
+    )
     in_sample = leaky.fit(X, y).estimator_.X_seen_[:, 0]
     np.testing.assert_array_equal(in_sample, y)  # the leak cv is there to stop
     out_of_fold = leaky.set_params(cv=3).fit(X, y).estimator_.X_seen_[:, 0]
@@ -133,6 +135,7 @@ def test_grid_search_over_nested_and_own_parameters(cancer):
     hybrid = HybridClassifier(
         NeuralFeatureExtractor(hidden_units=(8,), epochs=5, random_state=0),
         HistGradientBoostingClassifier(**FAST_HGB),
+        cv=None,
     )
     grid = {
         "extractor__n_components": [2, 4],
@@ -298,4 +301,14 @@ def test_nested_parameters_are_exposed_for_search():
     hybrid = HybridRegressor(NeuralFeatureExtractor(), DenseNetworkRegressor())
     params = hybrid.get_params()
     assert {"extractor__n_components", "extractor__epochs", "estimator__hidden_units",
-            "passthrough", "cv"} <= set(params)
+            "passthrough", "cv", "random_state"} <= set(params)
+    hybrid.set_params(extractor__epochs=7, cv=3, estimator__hidden_units=(4,))
+    assert (hybrid.extractor.epochs, hybrid.cv, hybrid.estimator.hidden_units) == (7, 3, (4,))
+
+
+def test_random_state_seeds_the_default_parts(cancer):
+    X_train, X_test, y_train, _ = cancer
+    first = HybridClassifier(cv=None, random_state=0).fit(X_train[:120], y_train[:120])
+    second = HybridClassifier(cv=None, random_state=0).fit(X_train[:120], y_train[:120])
+    assert first.extractor_.random_state == second.extractor_.random_state is not None
+    np.testing.assert_allclose(first.predict_proba(X_test), second.predict_proba(X_test))

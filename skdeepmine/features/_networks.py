@@ -9,10 +9,10 @@ from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
 from ._dense import build_dense_network, weighted_moments
 
 TRAINING_PARAMS_DOC = """
-    epochs : int, default=100
+    epochs : int, default=50
         Maximum number of passes over the training data.
 
-    batch_size : int, default=32
+    batch_size : int, default=64
         Samples per gradient step.
 
     learning_rate : float, default=0.001
@@ -190,8 +190,8 @@ class DenseNetworkClassifier(ClassifierMixin, ClassifierCore, _BaseDenseNetwork)
         activation="relu",
         dropout=0.0,
         standardize=True,
-        epochs=100,
-        batch_size=32,
+        epochs=50,
+        batch_size=64,
         learning_rate=0.001,
         optimizer="adam",
         random_state=None,
@@ -276,8 +276,8 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         activation="relu",
         dropout=0.0,
         standardize=True,
-        epochs=100,
-        batch_size=32,
+        epochs=50,
+        batch_size=64,
         learning_rate=0.001,
         optimizer="adam",
         random_state=None,

@@ -18,6 +18,7 @@ from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, has_fit_parameter
 
@@ -43,15 +44,23 @@ _PARAMS_DOC = """
         Also give the estimator the raw features of X (flattened for images),
         after the deep ones.
 
-    cv : int, cross-validation generator, iterable or None, default=None
-        Where the estimator's deep features come from.  ``None``: from the
-        extractor fitted on all of X (one network fit).  Otherwise the
-        estimator learns on out-of-fold deep features, as in
+    cv : int, cross-validation generator, iterable or None, default=5
+        Where the estimator's deep features come from.  The estimator learns
+        on out-of-fold deep features, as in
         :class:`~sklearn.ensemble.StackingClassifier`: for each split, an
-        extractor is fitted on the training part and embeds the held-out part
-        (one network fit per split, plus the final one used to predict).  The
-        splits must form a partition of the samples; an int means that many
-        {folds} folds.
+        extractor is fitted on the training part and embeds the held-out
+        part, mapped onto the coordinates of the final extractor (fitted on
+        all of X, and used to predict).  That is one network fit per split
+        plus one; the splits must form a partition of the samples, and an
+        int means that many {folds} folds.  ``None`` fits one extractor and
+        trains the estimator on its in-sample features: faster, but those
+        features are cleaner than the ones met at prediction time.  The
+        default, 5, was measured the better one (see Notes).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the extractor and the estimator this class makes when
+        ``extractor`` or ``estimator`` is None (an int makes fits
+        reproducible).  Parts you pass keep their own ``random_state``.
 """
 
 _ATTRIBUTES_DOC = """
@@ -102,13 +111,17 @@ class _BaseHybrid(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         "estimator": [HasMethods(["fit", "predict", "get_params"]), None],
         "passthrough": ["boolean"],
         "cv": ["cv_object", None],
+        "random_state": ["random_state"],
     }
 
-    def __init__(self, extractor=None, estimator=None, *, passthrough=True, cv=None):
+    def __init__(
+        self, extractor=None, estimator=None, *, passthrough=True, cv=5, random_state=None
+    ):
         self.extractor = extractor
         self.estimator = estimator
         self.passthrough = passthrough
         self.cv = cv
+        self.random_state = random_state
 
     # ----------------------------------------------------------------- hooks
     @abstractmethod
@@ -122,12 +135,14 @@ class _BaseHybrid(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     _extractor_target = None
     _kind = None
 
-    def _estimator_to_fit(self):
-        return self._default_estimator() if self.estimator is None else self.estimator
+    def _estimator_to_fit(self, seed=None):
+        if self.estimator is None:
+            return self._default_estimator().set_params(random_state=seed)
+        return self.estimator
 
-    def _extractor_to_fit(self):
+    def _extractor_to_fit(self, seed=None):
         if self.extractor is None:
-            return NeuralFeatureExtractor(target=self._extractor_target)
+            return NeuralFeatureExtractor(target=self._extractor_target, random_state=seed)
         extractor = clone(self.extractor)
         if isinstance(extractor, NeuralFeatureExtractor) and extractor.target == "auto":
             # Integer regression targets look like classes to "auto".
@@ -172,8 +187,13 @@ class _BaseHybrid(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             y_kwargs={"multi_output": False, "y_numeric": self._kind == "regressor"},
         )
         y = self._encode_target(y)
-        extractor = self._extractor_to_fit()
-        estimator = self._estimator_to_fit()
+        # The defaults made here are seeded from random_state; parts passed in
+        # keep their own random_state.
+        seeds = [None, None]
+        if self.random_state is not None:
+            seeds = check_random_state(self.random_state).randint(2**31 - 1, size=2).tolist()
+        extractor = self._extractor_to_fit(seeds[0])
+        estimator = self._estimator_to_fit(seeds[1])
         self._check_estimator_kind(estimator)
         fit_params = {}
         if sample_weight is not None:
@@ -218,10 +238,9 @@ class _BaseHybrid(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         for train, test in cv.split(X.reshape(len(X), -1), y):
             params = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
             fold = clone(extractor).fit(X[train], y[train], **params)
-            mapping = _alignment(
-                np.asarray(fold.transform(X[train])), in_sample[train], weights[train]
-            )
-            deep[test] = _with_bias(np.asarray(fold.transform(X[test]))) @ mapping
+            embedded = np.asarray(fold.transform(X))
+            mapping = _alignment(embedded[train], in_sample[train], weights[train])
+            deep[test] = _with_bias(embedded[test]) @ mapping
             tested[test] += 1
         if not np.all(tested == 1):
             raise ValueError(
@@ -290,9 +309,14 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
     Notes
     -----
     A supervised embedding fits its own training rows better than new rows,
-    so with ``cv=None`` the estimator learns on features a little cleaner
-    than those it will see when predicting.  ``cv=5`` removes that leak at
-    the price of six network fits instead of one.
+    so with ``cv=None`` the estimator learns on features cleaner than those
+    it meets when predicting, and trusts them too much.  In
+    ``benchmarks/bench_hybrid.py`` (5-fold accuracy, default parts)
+    ``cv=5`` beat ``cv=None`` on breast_cancer (97.9 against 97.4; over two
+    more seeds 98.2 against 96.9) and digits (98.0 against 96.3), and tied on
+    wine within one sample (over three seeds 95.7 against 96.1), at the price
+    of six network fits instead of one (about 5 times the fit time).  Hence
+    the default ``cv=5``; pass ``cv=None`` when fit time matters more.
 
     To grid-search the parts' parameters (``extractor__n_components``,
     ``estimator__max_depth``), pass the parts explicitly: the defaults are
