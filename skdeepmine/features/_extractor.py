@@ -280,18 +280,19 @@ class NeuralFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
 
         model = network.model_
         name = self._layer_name(model, architecture)
-        self._check_width(layer_width(find_layer(model, name)), name)
-        embedding = sub_network(model, name)
-        self._projection = None
         width = layer_width(find_layer(model, name))
+        self._check_width(width, name)
+        embedding = sub_network(model, name)
+        projection = None
         if self.n_components is not None and self.n_components < width:
             x = X.reshape((len(X),) + network.input_shape_)
             activations = predict_raw(embedding, x).reshape(len(X), -1)
-            self._projection = _weighted_pca(activations, weights, self.n_components)
+            projection = _weighted_pca(activations, weights, self.n_components)
 
         self.network_ = network
         self.layer_ = name
-        self.n_components_ = self.n_components if self._projection is not None else width
+        self.n_components_ = width if projection is None else self.n_components
+        self._projection = projection
         self._embedding_network = embedding
         return self
 

@@ -328,7 +328,8 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
     >>> from skdeepmine.features import NeuralFeatureExtractor
     >>> from skdeepmine.hybrid import HybridClassifier
     >>> X, y = load_breast_cancer(return_X_y=True)
-    >>> clf = HybridClassifier(NeuralFeatureExtractor(n_components=4, epochs=3,
+    >>> X, y = X[:200], y[:200]
+    >>> clf = HybridClassifier(NeuralFeatureExtractor(n_components=4, epochs=2,
     ...                                               random_state=0))
     >>> clf.fit(X, y).predict(X[:3]).shape
     (3,)
@@ -459,7 +460,8 @@ class HybridRegressor(RegressorMixin, _BaseHybrid):
     >>> from skdeepmine.features import NeuralFeatureExtractor
     >>> from skdeepmine.hybrid import HybridRegressor
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> reg = HybridRegressor(NeuralFeatureExtractor(n_components=4, epochs=3,
+    >>> X, y = X[:200], y[:200]
+    >>> reg = HybridRegressor(NeuralFeatureExtractor(n_components=4, epochs=2,
     ...                                              random_state=0))
     >>> reg.fit(X, y).predict(X[:2]).shape
     (2,)
