@@ -387,3 +387,20 @@ def test_ragged_input_is_a_value_error():
 def test_invalid_parameter_is_named():
     with pytest.raises(ValueError, match="epochs"):
         CNNClassifier(epochs=0).fit(np.ones((4, 2)), [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("loss", ["categorical_crossentropy", "CategoricalCrossentropy"])
+def test_build_function_compiled_with_categorical_crossentropy_gets_one_hot_targets(data, loss):
+    X, y = data
+
+    def build(meta):
+        import keras
+
+        model = keras.Sequential([keras.Input(meta["input_shape"]), keras.layers.Flatten(),
+                                  keras.layers.Dense(meta["n_classes_"], activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.02),
+                      loss=keras.losses.CategoricalCrossentropy() if loss[0] == "C" else loss)
+        return model
+
+    clf = CNNClassifier(build, epochs=30, random_state=0).fit(X, y)
+    assert clf.score(X, y) > 0.6

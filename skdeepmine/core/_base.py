@@ -74,8 +74,8 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
         """Target-related entries of the ``meta`` dict."""
         return {}
 
-    def _loss_target(self, y, model):
-        """Adapt encoded targets to what the loss expects for ``model``."""
+    def _loss_target(self, y, model, loss):
+        """Adapt encoded targets to what ``loss`` expects for ``model``."""
         return y
 
     def _network_input_shape(self, sample_shape):
@@ -163,7 +163,7 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
 
         dtype = model.inputs[0].dtype
         x = np.asarray(X, dtype=dtype).reshape((len(X),) + input_shape)
-        y = self._loss_target(y, model)
+        y = self._loss_target(y, model, loss)
         w = weights.astype(dtype)
         train_data, validation_data = (x, y, w), None
         if self.early_stopping and allow_validation:

@@ -12,6 +12,14 @@ def _output_units(model):
     return int(model.outputs[0].shape[-1])
 
 
+_ONE_HOT_LOSSES = {"categorical_crossentropy", "categoricalcrossentropy", "categorical_focal_crossentropy", "categoricalfocalcrossentropy", "kl_divergence", "kldivergence"}
+
+
+def _wants_one_hot(loss):
+    """Whether a Keras loss (name, function or object) compares against one-hot targets."""
+    name = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__)
+    return name.lower() in _ONE_HOT_LOSSES
+
 class ClassifierCore:
     """Hooks turning a :class:`BaseKerasEstimator` into a classifier.
 
@@ -75,9 +83,14 @@ class ClassifierCore:
             return "binary_crossentropy"
         return "sparse_categorical_crossentropy"
 
-    def _loss_target(self, y, model):
+    def _loss_target(self, y, model, loss):
+        dtype = model.inputs[0].dtype
         if _output_units(model) == 1:
-            return y.astype(model.inputs[0].dtype).reshape(-1, 1)
+            return y.astype(dtype).reshape(-1, 1)
+        if _wants_one_hot(loss):
+            # scikeras one-hot encodes for these losses; build functions
+            # compiled with them keep working unchanged.
+            return np.eye(len(self.classes_), dtype=dtype)[y]
         return y
 
     def _check_output(self, model):
@@ -190,7 +203,7 @@ class RegressorCore:
     def _default_loss(self, model):
         return "mean_squared_error"
 
-    def _loss_target(self, y, model):
+    def _loss_target(self, y, model, loss):
         return y.astype(model.inputs[0].dtype)
 
     def _check_output(self, model):
