@@ -14,7 +14,10 @@ Prints one table from one run:
 
 Run with::
 
-    .venv/bin/python benchmarks/bench_scale.py [--fits 200] [--epochs 10]
+    .venv/bin/python benchmarks/bench_scale.py [--fits 200] [--epochs 10] [--cv None]
+
+The hybrid is timed with ``cv=None`` (one extractor fit per hybrid fit); its
+class default, ``cv=5``, fits the extractor six times per hybrid fit.
 
 Worker start-up (importing TensorFlow in each worker) is part of the loky and
 Dask times, as it is for a user's first search; starting the Dask cluster
@@ -47,12 +50,13 @@ def breast_cancer():
     return load_breast_cancer(return_X_y=True)
 
 
-def hybrid(epochs, random_state=0):
+def hybrid(epochs, cv):
     from skdeepmine.features import NeuralFeatureExtractor
     from skdeepmine.hybrid import HybridClassifier
 
     return HybridClassifier(
-        NeuralFeatureExtractor(hidden_units=(32,), epochs=epochs, random_state=random_state)
+        NeuralFeatureExtractor(hidden_units=(32,), epochs=epochs, random_state=0),
+        cv=cv, random_state=0,
     )
 
 
@@ -72,7 +76,7 @@ def digits_images():
 
 
 # ----------------------------------------------------------------- search
-def time_searches(epochs):
+def time_searches(epochs, cv):
     import joblib
     from distributed import Client, LocalCluster
     from joblib.externals.loky import get_reusable_executor
@@ -81,7 +85,7 @@ def time_searches(epochs):
     X, y = breast_cancer()
 
     def search(n_jobs):
-        grid = GridSearchCV(hybrid(epochs), GRID, cv=3, n_jobs=n_jobs)
+        grid = GridSearchCV(hybrid(epochs, cv), GRID, cv=3, n_jobs=n_jobs)
         start = time.perf_counter()
         grid.fit(X, y)
         return time.perf_counter() - start, grid
@@ -117,7 +121,7 @@ def rss_mb():
     return psutil.Process().memory_info().rss / 2**20
 
 
-def memory_worker(kind, fits, epochs):
+def memory_worker(kind, fits, epochs, cv):
     """Run in a fresh interpreter: fit ``fits`` times, print RSS checkpoints."""
     from sklearn.base import clone
     from sklearn.model_selection import ParameterGrid
@@ -129,7 +133,7 @@ def memory_worker(kind, fits, epochs):
         grid = list(ParameterGrid({"filters": [(8,), (16,)], "learning_rate": [1e-3, 1e-2]}))
     else:
         X, y = breast_cancer()
-        base = hybrid(epochs)
+        base = hybrid(epochs, cv)
         grid = list(ParameterGrid(GRID))
     checkpoints = {}
     for i in range(fits):
@@ -142,10 +146,10 @@ def memory_worker(kind, fits, epochs):
     print(json.dumps(checkpoints))
 
 
-def measure_memory(kind, fits, epochs):
+def measure_memory(kind, fits, epochs, cv):
     out = subprocess.run(
         [sys.executable, __file__, "--memory-worker", kind, "--fits", str(fits),
-         "--epochs", str(epochs)],
+         "--epochs", str(epochs), "--cv", str(cv)],
         capture_output=True, text=True, check=True,
     )
     return {int(k): v for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
@@ -179,9 +183,9 @@ def throughput(predict, X, n_threads, seconds=3.0, rows=32):
     return sum(counts) / (time.perf_counter() - start)
 
 
-def measure_throughput(epochs):
+def measure_throughput(epochs, cv):
     X, y = breast_cancer()
-    fitted_hybrid = hybrid(epochs).fit(X, y)
+    fitted_hybrid = hybrid(epochs, cv).fit(X, y)
     Xd, yd = digits_images()
     fitted_cnn = small_cnn(epochs).fit(Xd, yd)
     return {
@@ -198,10 +202,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fits", type=int, default=200)
     parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument(
+        "--cv", type=lambda v: None if v == "None" else int(v), default=None,
+        help="the hybrid's own cv: None (one extractor fit, the default here) or "
+        "a number of folds for out-of-fold deep features (the class default is 5)",
+    )
     parser.add_argument("--memory-worker", choices=["cnn", "hybrid"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_worker:
-        memory_worker(args.memory_worker, args.fits, args.epochs)
+        memory_worker(args.memory_worker, args.fits, args.epochs, args.cv)
         return
 
     import sklearn
@@ -215,17 +224,21 @@ def main():
     print(f"Command: {command}")
     print(
         f"skdeepmine {skdeepmine.__version__}, TensorFlow {tf.__version__}, "
-        f"scikit-learn {sklearn.__version__}, {os.cpu_count()} CPU cores\n"
+        f"scikit-learn {sklearn.__version__}, {os.cpu_count()} CPU cores, "
+        "load average at start %.1f (other processes share these cores)\n" % os.getloadavg()[0]
     )
 
-    searches, cluster_start, identical, n_fits = time_searches(args.epochs)
-    memory = {kind: measure_memory(kind, args.fits, args.epochs) for kind in ("cnn", "hybrid")}
-    speeds = measure_throughput(args.epochs)
+    searches, cluster_start, identical, n_fits = time_searches(args.epochs, args.cv)
+    memory = {
+        kind: measure_memory(kind, args.fits, args.epochs, args.cv)
+        for kind in ("cnn", "hybrid")
+    }
+    speeds = measure_throughput(args.epochs, args.cv)
 
     rows = []
     title = (
         f"GridSearchCV, HybridClassifier, {n_fits // 3} candidates x 3 folds "
-        f"(breast_cancer, {args.epochs} epochs)"
+        f"(breast_cancer, {args.epochs} epochs, hybrid cv={args.cv})"
     )
     for name, (seconds, _) in searches.items():
         rows.append((title, name, f"{seconds:.1f} s"))

@@ -92,7 +92,9 @@ def cnn_grid_search(X, y):
 def hybrid_randomized_search(X, y):
     def make_and_run(n_jobs):
         search = RandomizedSearchCV(
-            HybridClassifier(NeuralFeatureExtractor(**TINY_EXTRACTOR), LogisticRegression()),
+            HybridClassifier(
+                NeuralFeatureExtractor(**TINY_EXTRACTOR), LogisticRegression(), cv=None
+            ),
             {
                 "extractor__epochs": [1, 2, 3],
                 "extractor__batch_size": [16, 32],
@@ -108,7 +110,9 @@ def hybrid_randomized_search(X, y):
 def hybrid_cross_validate(X, y):
     def make_and_run(n_jobs):
         return cross_validate(
-            HybridRegressor(NeuralFeatureExtractor(**TINY_EXTRACTOR), Ridge()), X, y,
+            # cv=2: the estimator learns on out-of-fold deep features, which
+            # the workers compute with fits of their own.
+            HybridRegressor(NeuralFeatureExtractor(**TINY_EXTRACTOR), Ridge(), cv=2), X, y,
             cv=2, n_jobs=n_jobs, return_estimator=True,
         )
 

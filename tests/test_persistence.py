@@ -60,14 +60,14 @@ ESTIMATORS = {
     "HybridClassifier": (
         lambda: HybridClassifier(
             NeuralFeatureExtractor(**TINY_EXTRACTOR),
-            HistGradientBoostingClassifier(max_iter=5),
+            HistGradientBoostingClassifier(max_iter=5), cv=2,
         ),
         "labels", "predict_proba",
     ),
     "HybridRegressor": (
         lambda: HybridRegressor(
             NeuralFeatureExtractor(**TINY_EXTRACTOR),
-            HistGradientBoostingRegressor(max_iter=5),
+            HistGradientBoostingRegressor(max_iter=5), cv=None,
         ),
         "continuous", "predict",
     ),
@@ -198,7 +198,7 @@ def test_user_code_in_the_file_must_be_trusted_explicitly():
     estimator = HybridClassifier(
         NeuralFeatureExtractor(model=build_network, layer="features", n_components=None,
                                epochs=1, random_state=0),
-        LogisticRegression(),
+        LogisticRegression(), cv=None,
     ).fit(X, y)
     data = sio.dumps(estimator)
     own = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted_types()))

@@ -78,7 +78,7 @@ def make_estimators():
         # A linear estimator: scikit-learn's OpenMP-threaded trees called from
         # eight threads on two busy cores would only make the test slow.
         "HybridClassifier": HybridClassifier(
-            NeuralFeatureExtractor(**TINY_EXTRACTOR), LogisticRegression()
+            NeuralFeatureExtractor(**TINY_EXTRACTOR), LogisticRegression(), cv=None
         ),
     }
 
@@ -295,7 +295,8 @@ FIT_ESTIMATORS = {
     "CNNRegressor": (lambda: CNNRegressor(**TINY_CNN), "predict"),
     "NeuralFeatureExtractor": (lambda: NeuralFeatureExtractor(**TINY_EXTRACTOR), "transform"),
     "HybridRegressor": (
-        lambda: HybridRegressor(NeuralFeatureExtractor(**TINY_EXTRACTOR), Ridge()), "predict",
+        lambda: HybridRegressor(NeuralFeatureExtractor(**TINY_EXTRACTOR), Ridge(), cv=None),
+        "predict",
     ),
 }
 
@@ -470,7 +471,7 @@ def test_interrupted_extractor_or_hybrid_fit_leaves_it_unfitted(data, kind):
         **TINY_EXTRACTOR, network_params={"callbacks": [InterruptAt("on_epoch_end")]}
     )
     estimator = extractor if kind == "extractor" else HybridClassifier(
-        extractor, LogisticRegression()
+        extractor, LogisticRegression(), cv=None
     )
     with pytest.raises(KeyboardInterrupt):
         estimator.fit(X, y)
@@ -500,7 +501,7 @@ def test_repeated_fits_of_one_architecture_trace_nothing_new(data):
         CNNClassifier(**{**TINY_CNN, "random_state": seed}).fit(Xs, y).predict(Xs)
         HybridClassifier(
             NeuralFeatureExtractor(**{**TINY_EXTRACTOR, "random_state": seed}),
-            LogisticRegression(),
+            LogisticRegression(), cv=2,
         ).fit(Xs, y).predict(Xs)
 
     fit_all(0)
