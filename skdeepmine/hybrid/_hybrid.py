@@ -311,11 +311,10 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
     A supervised embedding fits its own training rows better than new rows,
     so with ``cv=None`` the estimator learns on features cleaner than those
     it meets when predicting, and trusts them too much.  In
-    ``benchmarks/bench_hybrid.py`` (5-fold accuracy, default parts)
-    ``cv=5`` beat ``cv=None`` on breast_cancer (97.9 against 97.4; over two
-    more seeds 98.2 against 96.9) and digits (98.0 against 96.3), and tied on
-    wine within one sample (over three seeds 95.7 against 96.1), at the price
-    of six network fits instead of one (about 5 times the fit time).  Hence
+    ``benchmarks/bench_hybrid.py`` (5-fold accuracy on raw data, default
+    parts) ``cv=5`` beat ``cv=None`` on all three datasets: breast_cancer
+    97.9 against 97.5, wine 97.2 against 95.0, digits 97.7 against 96.4, for
+    two to four times the fit time (six network fits instead of one).  Hence
     the default ``cv=5``; pass ``cv=None`` when fit time matters more.
 
     To grid-search the parts' parameters (``extractor__n_components``,
