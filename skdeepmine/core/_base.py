@@ -12,7 +12,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -208,6 +207,8 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _split_validation(self, x, y, w, seed):
+        from sklearn.model_selection import train_test_split
+
         stratify = self._stratify(y)
         try:
             parts = train_test_split(

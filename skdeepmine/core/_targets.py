@@ -1,7 +1,6 @@
 """Target handling for classifiers and regressors, shared by every network."""
 
 import numpy as np
-from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import compute_class_weight
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -111,6 +110,8 @@ class ClassifierCore:
 
     def _validation_score(self, y, outputs, sample_weight):
         predicted = self._probabilities(outputs).argmax(axis=1)
+        from sklearn.metrics import accuracy_score
+
         return float(accuracy_score(np.ravel(y).astype(int), predicted, sample_weight=sample_weight))
 
     def predict_proba(self, X):
@@ -215,6 +216,8 @@ class RegressorCore:
             )
 
     def _validation_score(self, y, outputs, sample_weight):
+        from sklearn.metrics import r2_score
+
         return float(r2_score(y, outputs, sample_weight=sample_weight))
 
     def predict(self, X):

@@ -1,12 +1,14 @@
 """How much of a fitted estimator's skill rests on the deep and on the raw features."""
 
 import numpy as np
-from sklearn.metrics import accuracy_score, log_loss, r2_score
 
 N_REPEATS = 5
 
 
 def _scorer(estimator, classifier, n_classes):
+    # Imported here to keep `import skdeepmine` cheap.
+    from sklearn.metrics import accuracy_score, log_loss, r2_score
+
     if classifier and hasattr(estimator, "predict_proba"):
         labels = np.arange(n_classes)
 

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from ._findings import Insight, rank, to_jsonable
@@ -220,6 +219,8 @@ class InsightReport:
             model, X_test, y_test = estimator, X, y
             trained_on = "as given (already fitted)"
         else:
+            from sklearn.model_selection import train_test_split
+
             stratify = y if is_classifier(estimator) else None
             try:
                 X_train, X_test, y_train, y_test = train_test_split(
