@@ -458,12 +458,6 @@ def test_fits_after_an_interrupted_one_match_fits_without_it(data):
     np.testing.assert_array_equal(again, reference)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NeuralFeatureExtractor.fit and HybridClassifier.fit set n_features_in_ "
-    "and classes_ before training; decorating their fit with "
-    "skdeepmine.core._atomic.all_or_nothing fixes it (reported to their author)",
-)
 @pytest.mark.parametrize("kind", ["extractor", "hybrid"])
 def test_interrupted_extractor_or_hybrid_fit_leaves_it_unfitted(data, kind):
     X, y = data

@@ -196,6 +196,9 @@ class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
         self.history_ = history + records
         self.loss_curve_ = [record["loss"] for record in self.history_]
         self.n_iter_ = len(self.history_)
+        # A refit without early stopping must not keep the last one's scores.
+        for stale in ("validation_scores_", "best_validation_score_"):
+            self.__dict__.pop(stale, None)
         if validation_data is not None:
             self.validation_scores_ = [r["val_score"] for r in self.history_ if "val_score" in r]
             self.best_validation_score_ = records[

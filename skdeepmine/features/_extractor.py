@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..cnn import CNNClassifier, CNNRegressor
 from ..core import BaseKerasEstimator, predict_raw
+from ..core._atomic import all_or_nothing
 from ..core._backend import get_keras
 from ..core._validation import check_fit_sample_weight, validate_X
 from ._dense import EMBEDDING_LAYER, weighted_moments
@@ -237,6 +238,7 @@ class NeuralFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         self.tol = tol
 
     # --------------------------------------------------------------- fitting
+    @all_or_nothing
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, sample_weight=None):
         """Train the network and set up reading its embedding.

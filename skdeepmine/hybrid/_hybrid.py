@@ -13,12 +13,17 @@ from sklearn.base import (
     is_classifier,
     is_regressor,
 )
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    has_fit_parameter,
+)
 
+from ..core._atomic import all_or_nothing
 from ..core._validation import validate_X
 from ..features import NeuralFeatureExtractor
 from ._importance import importance_shares
@@ -159,6 +164,7 @@ class _BaseHybrid(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             )
 
     # --------------------------------------------------------------- fitting
+    @all_or_nothing
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
         """Fit the extractor, then the estimator on the features it makes.
