@@ -6,6 +6,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
+from ..core._docs import CONTINUATION_PARAMS_DOC, FITTED_DOC, training_params_doc
 from ._architecture import build_cnn, network_input_shape
 
 _COMMON_PARAMS_DOC = """
@@ -73,71 +74,18 @@ _COMMON_PARAMS_DOC = """
     random_translation : float, default=0.0
         Training-time random shift, as a fraction of the image size.
 
-    epochs : int, default=50
-        Maximum number of passes over the training data.
+    {training_params}
 
-    batch_size : int, default=32
-        Samples per gradient step.
-
-    learning_rate : float, default=0.001
-        Learning rate of an optimizer given by name.
-
-    optimizer : str or keras.optimizers.Optimizer, default="adam"
-        Optimizer name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ...) or an
-        instance whose configuration is used for each fit.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout, augmentation, shuffling and the
-        validation split.  An int makes fits reproducible, also across
-        processes.
-
-    verbose : int, default=0
-        ``1`` shows one progress bar per fit; ``0`` prints nothing.
-
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data, stop when its
-        loss stops improving and restore the best weights.
-
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
-
-    n_iter_no_change : int, default=10
-        Epochs without an improvement of at least ``tol`` (training loss, or
-        validation loss with early stopping) before training stops.
-
-    tol : float, default=1e-4
-        Minimum improvement of the monitored loss.
-
-    warm_start : bool, default=False
-        Continue from the previous fit's weights instead of starting afresh.
-
-    callbacks : list of keras.callbacks.Callback, default=None
-        Keras callbacks, called at the start and end of training and of each
-        epoch with the epoch's record as ``logs``.
+    {continuation_params}
 """
 
-_FITTED_DOC = """
-    model_ : keras.Model
-        The trained network.
+_COMMON_PARAMS_DOC = _COMMON_PARAMS_DOC.replace(
+    "{training_params}", training_params_doc(batch_size=32).strip()
+).replace("{continuation_params}", CONTINUATION_PARAMS_DOC.strip())
 
-    history_ : list of dict
-        One record per epoch: ``epoch``, ``loss`` and, with early stopping,
-        ``val_loss`` and ``val_score``.
-
-    loss_curve_ : list of float
-        Training loss of each epoch.
-
-    n_iter_ : int
-        Number of epochs run.
-
+_FITTED_DOC = FITTED_DOC + """
     input_shape_ : tuple of int
         Shape of one sample as the network reads it.
-
-    n_features_in_ : int
-        Number of values in one sample of X.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
 """
 
 

@@ -140,7 +140,7 @@ class NeuralFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
     n_features_in_ : int
         Number of values in one sample of X.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -381,7 +381,7 @@ class NeuralFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_components_)
+        X_new : ndarray of shape (n_samples, `n_components_`)
             The learned features.
         """
         check_is_fitted(self)

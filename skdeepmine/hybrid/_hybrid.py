@@ -91,7 +91,7 @@ _ATTRIBUTES_DOC = """
     n_features_in_ : int
         Number of values in one sample of X.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 """
 

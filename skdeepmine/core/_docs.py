@@ -1,0 +1,82 @@
+"""Docstring sections shared by every Keras-backed estimator.
+
+The core owns the training parameters and fitted attributes, so it owns their
+documentation too; estimators splice these sections into their own numpydoc
+docstrings.
+"""
+
+
+def training_params_doc(batch_size):
+    """The Parameters entries of the core's training settings.
+
+    ``batch_size`` is the estimator's default, the one setting whose default
+    differs between networks.
+    """
+    return f"""
+    epochs : int, default=50
+        Maximum number of passes over the training data.
+
+    batch_size : int, default={batch_size}
+        Samples per gradient step.
+
+    learning_rate : float, default=0.001
+        Learning rate of an optimizer given by name.
+
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ...) or an
+        instance whose configuration is used for each fit.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, random layers (dropout, augmentation),
+        shuffling and the validation split.  An int makes fits reproducible,
+        also across processes.
+
+    verbose : int, default=0
+        ``1`` shows one progress bar per fit; ``0`` prints nothing.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data, stop when its
+        loss stops improving and restore the best weights.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` (training loss, or
+        validation loss with early stopping) before training stops.
+
+    tol : float, default=1e-4
+        Minimum improvement of the monitored loss.
+"""
+
+
+CONTINUATION_PARAMS_DOC = """
+    warm_start : bool, default=False
+        Continue from the previous fit's weights instead of starting afresh.
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Keras callbacks, called at the start and end of training and of each
+        epoch with the epoch's record as ``logs``.
+"""
+
+FITTED_DOC = """
+    model_ : keras.Model
+        The trained network.
+
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss`` and, with early stopping,
+        ``val_loss`` and ``val_score``.
+
+    loss_curve_ : list of float
+        Training loss of each epoch.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    n_features_in_ : int
+        Number of values in one sample of X (its number of features for
+        tabular X).
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+"""
