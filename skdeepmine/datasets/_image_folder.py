@@ -6,8 +6,13 @@ import warnings
 import numpy as np
 from sklearn.utils import Bunch
 
-IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp")
-_PIL_MODES = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
+from ._decode import (
+    IMAGE_EXTENSIONS,
+    UnreadableImageError,
+    check_color_mode,
+    check_image_size,
+    decode_image,
+)
 
 
 def load_image_folder(
@@ -15,41 +20,75 @@ def load_image_folder(
     *,
     image_size=(64, 64),
     color_mode="rgb",
+    classes=None,
+    crop_to_aspect_ratio=False,
+    load_images=True,
+    follow_links=False,
     on_error="raise",
     return_X_y=False,
 ):
-    """Load images stored one folder per class into arrays.
+    """Load images stored one folder per class into arrays, or list their paths.
 
     Reads ``path/<class name>/<image>`` (``data/train/cat/001.jpg``, ...), the
     layout of Keras's ``flow_from_directory`` and
     ``image_dataset_from_directory``: classes are the sub-folder names in
-    sorted order, images are resized to ``image_size`` and returned as float32
-    pixel values in [0, 255].
+    sorted order (or ``classes``), images (also those in sub-folders of a
+    class folder) are resized to ``image_size`` and returned as float32 pixel
+    values in [0, 255].
 
     Parameters
     ----------
     path : str or path-like
         Folder holding one sub-folder per class.
 
-    image_size : tuple of (int, int), default=(64, 64)
-        ``(height, width)`` every image is resized to (bilinear).
+    image_size : int or tuple of (int, int), default=(64, 64)
+        ``(height, width)`` every image is resized to (bilinear); an int means
+        a square.
 
     color_mode : {"rgb", "grayscale", "rgba"}, default="rgb"
-        Channels of the returned images: 3, 1 or 4.
+        Channels of the returned images: 3, 1 or 4.  16-bit images are scaled
+        to [0, 255].
+
+    classes : list of str, default=None
+        The class names, in the order that numbers them (name ``classes[i]``
+        gets target ``i``), as in ``flow_from_directory``.  Pass the training
+        folder's ``target_names`` when reading a test folder, so that a
+        missing or extra folder cannot shift the labels.  ``None`` takes the
+        sub-folders in sorted order.  A class without a folder and a folder
+        that is not a class are reported with a warning (its images are
+        skipped).
+
+    crop_to_aspect_ratio : bool, default=False
+        Crop the centre of each image to the aspect ratio of ``image_size``
+        before resizing, instead of stretching it.
+
+    load_images : bool, default=True
+        False lists the files without decoding any: ``filenames`` and
+        ``target`` only, ready to be passed as X to the CNN estimators, which
+        read the images a batch at a time.  Unreadable files are then reported
+        when an estimator reads them.
+
+    follow_links : bool, default=False
+        Follow symbolic links that lead out of ``path``.  By default such links
+        are skipped with a warning, so a link cannot pull an outside file into
+        the data set; links that stay inside ``path`` are always followed.
 
     on_error : {"raise", "warn"}, default="raise"
-        What to do with a file that has an image extension but cannot be read:
-        raise a ``ValueError`` naming it, or skip it with a warning.
+        What to do with a file that has an image extension but cannot be read
+        (corrupt, or over Pillow's decompression-bomb limit): raise a
+        ``ValueError`` naming it, or skip it with a warning.
 
     return_X_y : bool, default=False
-        Return ``(images, target)`` instead of a Bunch.
+        Return ``(images, target)`` (``(filenames, target)`` when
+        ``load_images=False``) instead of a Bunch.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        ``images`` (ndarray of shape (n_images, height, width, channels)),
-        ``target`` (class index of each image), ``target_names`` (class names,
-        indexed by ``target``) and ``filenames``.
+        ``images`` (ndarray of shape (n_images, height, width, channels); absent
+        when ``load_images=False``), ``target`` (class index of each image),
+        ``target_names`` (class names, indexed by ``target``) and
+        ``filenames`` (ndarray of str).
 
     (images, target) : tuple
         When ``return_X_y`` is True.
@@ -63,61 +102,175 @@ def load_image_folder(
     >>> for label, shade in [("dark", 20), ("light", 230)]:
     ...     (root / label).mkdir()
     ...     Image.new("L", (10, 12), shade).save(root / label / "a.png")
-    >>> data = load_image_folder(root, image_size=(8, 8), color_mode="grayscale")
+    >>> data = load_image_folder(root, image_size=8, color_mode="grayscale")
     >>> data.images.shape, data.target.tolist(), data.target_names
     ((2, 8, 8, 1), [0, 1], ['dark', 'light'])
+    >>> paths, y = load_image_folder(root, classes=["light", "dark"],
+    ...                              load_images=False, return_X_y=True)
+    >>> [pathlib.Path(p).parent.name for p in paths], y.tolist()
+    (['light', 'dark'], [0, 1])
     """
-    from PIL import Image, UnidentifiedImageError
-
-    if color_mode not in _PIL_MODES:
-        raise ValueError(
-            f"color_mode must be one of {sorted(_PIL_MODES)}, got {color_mode!r}."
-        )
+    color_mode = check_color_mode(color_mode)
     if on_error not in ("raise", "warn"):
         raise ValueError(f"on_error must be 'raise' or 'warn', got {on_error!r}.")
-    if len(image_size) != 2 or not all(int(s) > 0 for s in image_size):
-        raise ValueError(f"image_size must be (height, width), got {image_size!r}.")
-    height, width = (int(s) for s in image_size)
+    image_size = check_image_size(image_size)
     path = os.fspath(path)
     if not os.path.isdir(path):
         raise ValueError(f"No such image folder: {path!r}.")
-    class_names = sorted(
-        entry.name for entry in os.scandir(path)
-        if entry.is_dir() and not entry.name.startswith(".")
-    )
-    if not class_names:
-        raise ValueError(f"{path!r} has no class sub-folders (expected {path}/<class>/<image>).")
-
-    images, target, filenames = [], [], []
+    listing = _FolderListing(path, follow_links)
+    class_names = _class_names(path, listing, classes)
+    files, target = [], []
     for index, name in enumerate(class_names):
-        folder = os.path.join(path, name)
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for filename in sorted(files):
-                if filename.startswith(".") or not filename.lower().endswith(IMAGE_EXTENSIONS):
-                    continue
-                file_path = os.path.join(root, filename)
-                try:
-                    with Image.open(file_path) as image:
-                        image = image.convert(_PIL_MODES[color_mode])
-                        image = image.resize((width, height), Image.BILINEAR)
-                        pixels = np.asarray(image, dtype=np.float32)
-                except (OSError, UnidentifiedImageError, ValueError) as exc:
-                    message = f"Cannot read image {file_path!r}: {exc}"
-                    if on_error == "raise":
-                        raise ValueError(message) from exc
-                    warnings.warn(message + " Skipped.", UserWarning, stacklevel=2)
-                    continue
-                images.append(pixels.reshape(height, width, -1))
-                target.append(index)
-                filenames.append(file_path)
+        found = listing.images(name)
+        if not found:
+            where = "has no folder" if name not in listing.folders else "folder holds no images"
+            warnings.warn(
+                f"Class {name!r} (target {index}) {where} under {path!r}: it gets "
+                "no samples.", UserWarning, stacklevel=2,
+            )
+        files.extend(found)
+        target.extend([index] * len(found))
+    for link in listing.skipped_links:
+        warnings.warn(
+            f"Skipped {link!r}: a symbolic link leading out of {path!r} (to "
+            f"{os.path.realpath(link)!r}); pass follow_links=True to read it.",
+            UserWarning, stacklevel=2,
+        )
+    if not files:
+        raise ValueError(f"No images under {path!r} (extensions {IMAGE_EXTENSIONS}).")
+    target = np.asarray(target, dtype=np.int64)
+    filenames = np.asarray(files)
+    if not load_images:
+        if return_X_y:
+            return filenames, target
+        return Bunch(target=target, target_names=class_names, filenames=filenames)
+
+    images, kept = [], []
+    with warnings.catch_warnings():
+        # decode_image names the file of an over-large image; Pillow's own
+        # warning for it does not.
+        from PIL import Image
+
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        for position, file_path in enumerate(files):
+            try:
+                images.append(decode_image(
+                    file_path, image_size, color_mode, crop_to_aspect_ratio
+                ))
+            except UnreadableImageError as exc:
+                if on_error == "raise":
+                    raise
+                warnings.warn(f"{exc} Skipped.", UserWarning, stacklevel=2)
+                continue
+            kept.append(position)
     if not images:
         raise ValueError(f"No readable images under {path!r} (extensions {IMAGE_EXTENSIONS}).")
     images = np.stack(images)
-    target = np.asarray(target)
+    target, filenames = target[kept], filenames[kept]
     if return_X_y:
         return images, target
-    return Bunch(
-        images=images, target=target, target_names=class_names,
-        filenames=np.asarray(filenames),
-    )
+    return Bunch(images=images, target=target, target_names=class_names, filenames=filenames)
+
+
+def _inside(real, root):
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+class _FolderListing:
+    """The class folders of ``root`` and the image files below each, links checked."""
+
+    def __init__(self, root, follow_links):
+        self.root = root
+        self._real_root = os.path.realpath(root)
+        self.follow_links = follow_links
+        self.skipped_links = []
+        self.folders = {}
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            if entry.name.startswith(".") or not self._allowed(entry):
+                continue
+            if entry.is_dir():
+                self.folders[entry.name] = entry.path
+        self._cache = {}
+
+    def _allowed(self, entry):
+        if entry.is_symlink() and not self.follow_links:
+            if not _inside(os.path.realpath(entry.path), self._real_root):
+                self.skipped_links.append(entry.path)
+                return False
+        return True
+
+    def images(self, name):
+        """Image files under the class folder ``name``, in sorted order."""
+        if name not in self._cache:
+            folder = self.folders.get(name)
+            self._cache[name] = [] if folder is None else self._walk(folder, set())
+        return self._cache[name]
+
+    def direct_images_and_subfolders(self, name):
+        folder = self.folders[name]
+        files = self.images(name)
+        direct = [f for f in files if os.path.dirname(f) == folder]
+        below = {os.path.relpath(f, folder).split(os.sep)[0] for f in files} - {
+            os.path.basename(f) for f in direct
+        }
+        return direct, below
+
+    def _walk(self, folder, seen):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link loop
+            return []
+        seen = seen | {real}
+        files, subfolders = [], []
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.startswith(".") or not self._allowed(entry):
+                continue
+            if entry.is_dir():
+                subfolders.append(entry.path)
+            elif entry.is_file() and entry.name.lower().endswith(IMAGE_EXTENSIONS):
+                files.append(entry.path)
+        for sub in subfolders:
+            files.extend(self._walk(sub, seen))
+        return files
+
+
+def _class_names(path, listing, classes):
+    if classes is None:
+        names = list(listing.folders)
+        if not names:
+            raise ValueError(
+                f"{path!r} has no class sub-folders (expected {path}/<class>/<image>)."
+            )
+    else:
+        if isinstance(classes, str) or not all(isinstance(c, str) for c in classes):
+            raise ValueError(f"classes must be a list of folder names, got {classes!r}.")
+        names = list(classes)
+        if len(set(names)) != len(names) or not names:
+            raise ValueError(f"classes must name distinct classes, got {names!r}.")
+        extra = [name for name in listing.folders if name not in names]
+        if extra:
+            warnings.warn(
+                f"Folders {extra} under {path!r} are not in classes={names}: "
+                "their images are skipped.", UserWarning, stacklevel=3,
+            )
+    _refuse_a_folder_of_splits(path, listing, names)
+    return names
+
+
+def _refuse_a_folder_of_splits(path, listing, names):
+    """``data/`` holding ``train/<class>`` and ``test/<class>`` is not a class folder."""
+    present = [name for name in names if name in listing.folders]
+    if len(present) < 2:
+        return
+    inner = []
+    for name in present:
+        direct, below = listing.direct_images_and_subfolders(name)
+        if direct or len(below) < 2:
+            return
+        inner.append(below)
+    if all(sub == inner[0] for sub in inner):
+        raise ValueError(
+            f"{path!r} looks like a folder of splits, not of classes: "
+            f"{present} each hold the same class folders {sorted(inner[0])} "
+            f"instead of images. Load each split on its own, e.g. "
+            f"load_image_folder({os.path.join(path, present[0])!r})."
+        )
