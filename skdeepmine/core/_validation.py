@@ -3,8 +3,9 @@
 Tabular rows go through scikit-learn's ``validate_data`` (feature names,
 ``n_features_in_``, dtype, NaN/inf).  Arrays of images or signals (3-D and up)
 are checked with ``check_array(allow_nd=True)``; ``n_features_in_`` then counts
-the values of one sample, and predict-time samples must have the fitted shape
-(or be flat rows of the same size).
+the values of one sample.  Predict-time samples must have the fitted shape
+(or one that ``input_shape`` declares): a sample of another layout with as
+many values is refused, not reshaped into garbage.
 """
 
 import numpy as np
@@ -16,6 +17,7 @@ from sklearn.utils.validation import (
     check_consistent_length,
     validate_data,
 )
+
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -45,56 +47,92 @@ NO_Y = "no_validation"
 def validate_X(estimator, X, *, reset, y=NO_Y, y_kwargs=None):
     """Validate ``X`` (and ``y`` unless ``NO_Y``); return X of shape (n, *sample_shape).
 
-    On ``reset`` the fitted sample shape is stored as ``estimator._sample_shape``.
+    On ``reset`` the fitted sample shape is stored as ``estimator._sample_shape``;
+    afterwards X must come in a layout :func:`_check_layout` accepts, and is
+    returned in the fitted one.
     """
     _reject_sparse(X)
-    ndim = _ndim(X)
-    common = dict(dtype=FLOAT_DTYPES, ensure_all_finite=True)
-    if ndim <= 2:
-        if y is NO_Y:
-            X = validate_data(estimator, X, reset=reset, **common)
-        else:
-            X, y = validate_data(estimator, X, y, reset=reset, **common, **y_kwargs)
-        sample_shape = X.shape[1:]
+    if looks_like_paths(X):  # image files, read a batch at a time (_paths.py)
+        X, y = image_paths_input(
+            estimator, X, reset=reset, y=y, y_kwargs=y_kwargs, has_y=y is not NO_Y
+        )
+        return X if y is NO_Y else (X, y)
+    if _ndim(X) <= 2:
+        X, y = _validate_rows(estimator, X, y, reset=reset, y_kwargs=y_kwargs)
     else:
-        X = check_array(X, allow_nd=True, input_name="X", **common)
-        sample_shape = X.shape[1:]
-        # check_array counts features of 2-D arrays only; an image of height
-        # 0 would otherwise train a network on no input at all.
-        if 0 in sample_shape:
-            raise ValueError(
-                f"Found array with 0 feature(s) (shape={X.shape}) while a "
-                f"minimum of 1 is required by {type(estimator).__name__}."
-            )
-        if not reset:
-            _check_sample_shape(estimator, sample_shape)
-        flat = X.reshape(len(X), -1)
-        validate_data(estimator, flat, reset=reset, skip_check_array=True)
-        if y is None:
-            raise ValueError(
-                f"This {type(estimator).__name__} estimator requires y to be "
-                "passed, but the target y is None."
-            )
-        if y is not NO_Y:
-            y = _check_y(y, **y_kwargs)
-            check_consistent_length(X, y)
+        X, y = _validate_samples(estimator, X, y, reset=reset, y_kwargs=y_kwargs)
     if reset:
-        estimator._sample_shape = tuple(sample_shape)
+        estimator._sample_shape = X.shape[1:]
     else:
-        fitted = estimator._sample_shape
-        if tuple(sample_shape) != fitted:
-            X = X.reshape((len(X),) + fitted)
+        X = X.reshape((len(X),) + _check_layout(estimator, X.shape[1:]))
     return X if y is NO_Y else (X, y)
 
 
-def _check_sample_shape(estimator, got):
-    expected = estimator._sample_shape
-    if tuple(got) != tuple(expected) and int(np.prod(got)) != int(np.prod(expected)):
+_COMMON = dict(dtype=FLOAT_DTYPES, ensure_all_finite=True)
+
+
+def _validate_rows(estimator, X, y, *, reset, y_kwargs):
+    """Tabular X (or flat rows of samples): scikit-learn's own validation."""
+    if y is NO_Y:
+        return validate_data(estimator, X, reset=reset, **_COMMON), y
+    return validate_data(estimator, X, y, reset=reset, **_COMMON, **y_kwargs)
+
+
+def _validate_samples(estimator, X, y, *, reset, y_kwargs):
+    """Images and signals (3-D X and up); ``n_features_in_`` counts one sample's values."""
+    X = check_array(X, allow_nd=True, input_name="X", **_COMMON)
+    # check_array counts features of 2-D arrays only; an image of height
+    # 0 would otherwise train a network on no input at all.
+    if 0 in X.shape[1:]:
         raise ValueError(
-            f"X has samples of shape {tuple(got)}, but "
-            f"{type(estimator).__name__} was fitted on samples of shape "
-            f"{tuple(expected)}."
+            f"Found array with 0 feature(s) (shape={X.shape}) while a "
+            f"minimum of 1 is required by {type(estimator).__name__}."
         )
+    if not reset:
+        # Named before validate_data's count of values, which a sample of
+        # another layout would pass.
+        _check_layout(estimator, X.shape[1:])
+    validate_data(estimator, X.reshape(len(X), -1), reset=reset, skip_check_array=True)
+    if y is None:
+        raise ValueError(
+            f"This {type(estimator).__name__} estimator requires y to be "
+            "passed, but the target y is None."
+        )
+    if y is not NO_Y:
+        y = _check_y(y, **y_kwargs)
+        check_consistent_length(X, y)
+    return X, y
+
+
+def _check_layout(estimator, got):
+    """Return the fitted sample shape if samples of shape ``got`` may be read as it.
+
+    A sample of another layout with as many values (channels first after
+    channels last) would be reshaped into garbage, so only three layouts
+    are read: the fitted one, the estimator's ``input_shape`` if it has one,
+    and flat rows where flat rows were fitted or ``input_shape`` says how to
+    read them.
+    """
+    got, fitted = tuple(got), tuple(estimator._sample_shape)
+    declared = getattr(estimator, "input_shape", None)
+    declared = None if declared is None else tuple(int(d) for d in declared)
+    size = int(np.prod(fitted))
+    readable = {fitted}
+    if declared is not None and int(np.prod(declared)) == size:
+        readable |= {declared, (size,)}
+    if got in readable:
+        return fitted
+    hint = ""
+    if len(got) == 1 and int(np.prod(got)) == size:
+        hint = (
+            " Flat rows are read only where flat rows were fitted or "
+            "input_shape says how to reshape them; pass samples of the fitted "
+            "shape."
+        )
+    raise ValueError(
+        f"X has samples of shape {got}, but {type(estimator).__name__} was "
+        f"fitted on samples of shape {fitted}.{hint}"
+    )
 
 
 def check_fit_sample_weight(sample_weight, n_samples, dtype):
