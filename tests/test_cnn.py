@@ -75,9 +75,9 @@ def test_wrong_image_shape_at_predict_names_expected_and_got(digits):
         clf.predict(np.zeros((2, 9, 9)))
 
 
-def test_flat_rows_of_the_fitted_size_are_accepted_at_predict(digits):
+def test_flat_rows_are_accepted_at_predict_where_input_shape_reads_them(digits):
     X, y = digits
-    clf = CNNClassifier(**TINY).fit(X[:50], y[:50])
+    clf = CNNClassifier(**TINY, input_shape=(8, 8)).fit(X[:50], y[:50])
     np.testing.assert_array_equal(clf.predict(X[:5].reshape(5, 64)), clf.predict(X[:5]))
 
 
@@ -173,3 +173,36 @@ def test_unreadable_image_is_named_or_skipped_with_a_warning(image_folder):
 def test_image_folder_without_class_folders_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="no class sub-folders"):
         load_image_folder(tmp_path)
+
+
+def _users_compiled_net(shape=(8, 8, 1)):
+    import keras
+
+    net = keras.Sequential([
+        keras.Input(shape), keras.layers.Flatten(),
+        keras.layers.Dense(8, activation="sigmoid"), keras.layers.Dense(2, activation="softmax"),
+    ])
+    net.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    return net
+
+
+def test_rescale_and_augmentation_wrap_a_users_compiled_network():
+    # 0-255 pixels; the class is which half is darker.  Sigmoid units saturate
+    # on raw pixels, so the network learns only when rescale reaches it.
+    rng = np.random.RandomState(0)
+    y = np.arange(200) % 2
+    X = rng.uniform(0, 255, size=(200, 8, 8, 1)).astype(np.float32)
+    X[y == 0, :, :4] *= 0.7
+    X[y == 1, :, 4:] *= 0.7
+    raw = CNNClassifier(model=_users_compiled_net(), epochs=5, random_state=0)
+    scaled = clone(raw).set_params(rescale=1 / 255, random_flip="vertical")
+    raw.fit(X[:150], y[:150])
+    scaled.fit(X[:150], y[:150])
+    assert raw.score(X[150:], y[150:]) < 0.8 < 0.9 < scaled.score(X[150:], y[150:])
+    names = [layer.__class__.__name__ for layer in scaled.model_.layers]
+    assert names == ["InputLayer", "Rescaling", "RandomFlip", "Sequential"]
+    # Prediction is the user's network on X / 255: rescaled, never flipped.
+    users = scaled.model_.layers[-1]
+    np.testing.assert_allclose(
+        scaled.predict_proba(X[:20]), users(X[:20] / 255, training=False), atol=1e-6
+    )

@@ -153,7 +153,7 @@ def test_images_get_the_cnn_supervised_and_as_autoencoder(digit_images):
     autoencoder = NeuralFeatureExtractor(**params).fit(X)
     assert type(autoencoder.network_) is CNNRegressor
     assert autoencoder.network_.n_outputs_ == 64
-    assert autoencoder.transform(X[:5].reshape(5, -1)).shape == (5, 6)
+    assert autoencoder.transform(X[:5]).shape == (5, 6)
 
 
 def test_flat_rows_go_to_the_cnn_when_asked(digit_images):
