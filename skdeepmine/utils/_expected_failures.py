@@ -1,0 +1,144 @@
+"""Which of scikit-learn's estimator checks a configuration is expected to fail.
+
+scikit-learn declares the checks its own estimators cannot pass in a table
+(``PER_ESTIMATOR_XFAIL_CHECKS``) and passes them to ``check_estimator`` and
+``parametrize_with_checks`` as ``expected_failed_checks``.  skdeepmine does
+the same, but per configuration: only the randomness a configuration asks
+for makes it fail, and only one check.
+"""
+
+SAMPLE_WEIGHT_CHECK = "check_sample_weight_equivalence_on_dense_data"
+
+# Keras layers whose training-time output depends on the random draw or on the
+# other rows of the batch, for networks given as a ``keras.Model``.
+_STOCHASTIC_LAYERS = frozenset({
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+    "AlphaDropout", "GaussianDropout", "GaussianNoise", "BatchNormalization",
+    "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+    "RandomContrast", "RandomBrightness", "RandomCrop",
+})
+
+_HGB = "the default HistGradientBoosting estimator bins and subsamples by rows"
+
+
+def _network_reasons(params):
+    """Why a network with these parameters is not weight/repetition equivalent."""
+    reasons = []
+    if params.get("dropout"):
+        reasons.append("dropout draws a new mask for every copy of a repeated row")
+    if params.get("batch_norm"):
+        reasons.append("batch normalisation's statistics count repeated rows, not weights")
+    if params.get("early_stopping"):
+        reasons.append(
+            "early stopping holds out a random validation_fraction of the rows, "
+            "which repeated rows change"
+        )
+    if isinstance(params.get("class_weight"), str) and params["class_weight"] == "balanced":
+        reasons.append("class_weight='balanced' counts rows, not sample weights")
+    if params.get("random_flip") or any(
+        params.get(name) for name in ("random_rotation", "random_translation", "random_zoom")
+    ):
+        reasons.append("random augmentation transforms every copy of a repeated row anew")
+    model = params.get("model")
+    if hasattr(model, "layers") and any(
+        type(layer).__name__ in _STOCHASTIC_LAYERS for layer in _flat_layers(model)
+    ):
+        reasons.append("the network has dropout, noise, augmentation or batch normalisation")
+    return reasons
+
+
+def _flat_layers(model):
+    for layer in getattr(model, "layers", ()):
+        yield layer
+        yield from _flat_layers(layer)
+
+
+def _sklearn_reasons(estimator):
+    """scikit-learn's own expected failure of this check, if it declares one."""
+    try:  # scikit-learn's private table; absent from some versions
+        from sklearn.utils._test_common.instance_generator import (
+            PER_ESTIMATOR_XFAIL_CHECKS,
+        )
+    except ImportError:  # pragma: no cover - depends on the installed version
+        return []
+    reason = PER_ESTIMATOR_XFAIL_CHECKS.get(type(estimator), {}).get(SAMPLE_WEIGHT_CHECK)
+    return [f"{type(estimator).__name__}: {reason}"] if reason else []
+
+
+def _reasons(estimator):
+    from ..features import NeuralFeatureExtractor
+    from ..hybrid import HybridClassifier, HybridRegressor
+
+    if isinstance(estimator, (HybridClassifier, HybridRegressor)):
+        extractor = estimator.extractor
+        reasons = _reasons(NeuralFeatureExtractor() if extractor is None else extractor)
+        if estimator.estimator is None:
+            return reasons + [_HGB]
+        return reasons + _reasons(estimator.estimator)
+    if type(estimator).__module__.split(".")[0] != "skdeepmine":
+        return _sklearn_reasons(estimator)
+    params = estimator.get_params(deep=False)
+    if isinstance(estimator, NeuralFeatureExtractor):
+        params = {**params, **(params.get("network_params") or {})}
+    return _network_reasons(params)
+
+
+def expected_failed_checks(estimator):
+    """Return the scikit-learn checks this configuration is expected to fail.
+
+    Every skdeepmine estimator passes all of scikit-learn's estimator checks,
+    except one in the configurations that train with randomness that depends
+    on the rows: ``check_sample_weight_equivalence_on_dense_data``, which
+    requires that fitting with an integer ``sample_weight`` gives the same
+    model as fitting with each row repeated that many times.  A network
+    cannot meet it when it uses dropout (a repeated row gets a mask per
+    copy), batch normalisation (batch statistics count copies), early
+    stopping (the random validation split sees copies), random augmentation,
+    or ``class_weight="balanced"`` (which counts rows); nor can a hybrid whose
+    extractor or estimator cannot, such as its default HistGradientBoosting
+    estimator or a random forest (scikit-learn declares the same failure for
+    them).  Other configurations are expected to fail nothing.
+
+    The result is what scikit-learn's ``check_estimator`` and
+    ``parametrize_with_checks`` take as ``expected_failed_checks``.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A skdeepmine estimator, or a scikit-learn estimator (for which
+        scikit-learn's own declared failure of the same check is returned).
+
+    Returns
+    -------
+    failed_checks : dict of {str: str}
+        Check name to the reason it fails; empty when every check passes.
+
+    See Also
+    --------
+    all_estimators : Every public skdeepmine estimator.
+
+    Notes
+    -----
+    A network you pass as ``model`` is inspected for dropout, noise,
+    augmentation and batch-normalisation layers when it is a Keras model; a
+    build function cannot be inspected before it runs, so nothing is
+    expected of it.  Sample weights equal repetitions also only when an epoch
+    is one batch; the check's data (at most 64 rows) are, with the default
+    ``batch_size``.
+
+    Examples
+    --------
+    >>> from skdeepmine import DenseNetworkClassifier
+    >>> from skdeepmine.utils import expected_failed_checks
+    >>> expected_failed_checks(DenseNetworkClassifier())
+    {}
+    >>> expected_failed_checks(DenseNetworkClassifier(dropout=0.2))
+    {'check_sample_weight_equivalence_on_dense_data': 'dropout draws a new mask for every copy of a repeated row'}
+
+    Pass it on to scikit-learn's checks:
+    ``check_estimator(est, expected_failed_checks=expected_failed_checks(est))``,
+    or ``parametrize_with_checks(estimators,
+    expected_failed_checks=expected_failed_checks)``.
+    """
+    reasons = _reasons(estimator)
+    return {SAMPLE_WEIGHT_CHECK: "; ".join(reasons)} if reasons else {}
