@@ -16,6 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing
 from ._backend import get_keras
 from ._engine import predict_raw
@@ -27,7 +28,7 @@ from ._validation import check_fit_sample_weight, validate_X
 OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adadelta", "adamax"}
 
 
-class BaseKerasEstimator(KerasPickleMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of skdeepmine's Keras-backed estimators.
 
     Not meant to be used directly: use :class:`~skdeepmine.CNNClassifier`,

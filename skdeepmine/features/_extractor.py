@@ -19,6 +19,7 @@ from ..core import BaseKerasEstimator, predict_raw
 from ..core._atomic import all_or_nothing
 from ..core._backend import get_keras
 from ..core._validation import check_fit_sample_weight, validate_X
+from ..utils._doc_link import DocLinkMixin
 from ._dense import EMBEDDING_LAYER, weighted_moments
 from ._layers import default_layer, find_layer, layer_width, sub_network
 from ._networks import (
@@ -43,7 +44,9 @@ _NETWORKS = {
 }
 
 
-class NeuralFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class NeuralFeatureExtractor(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, DocLinkMixin, BaseEstimator
+):
     __doc__ = f"""Learn an embedding with a neural network; transform to it.
 
     ``fit`` trains a network and ``transform`` returns the activations of one

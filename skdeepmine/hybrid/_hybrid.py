@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 from ..core._atomic import all_or_nothing
 from ..core._validation import validate_X
 from ..features import NeuralFeatureExtractor
+from ..utils._doc_link import DocLinkMixin
 from ._importance import importance_shares
 
 _PARAMS_DOC = """
@@ -107,7 +108,7 @@ def _estimator_has(attr):
     return check
 
 
-class _BaseHybrid(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
+class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {
         "extractor": [HasMethods(["fit", "transform", "get_params"]), None],
         "estimator": [HasMethods(["fit", "predict", "get_params"]), None],

@@ -10,11 +10,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._doc_link import DocLinkMixin
 from ._mine import check_kinds, mine_data
 from ._table import Settings, as_frame, targets_from
 
 
-class InsightReporter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, BaseEstimator):
     """Mine the data a Pipeline sees, and pass it on unchanged.
 
     Fitting runs the data miners (data quality, target, relationships,
