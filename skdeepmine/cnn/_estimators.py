@@ -7,7 +7,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
 from ..core._docs import CONTINUATION_PARAMS_DOC, FITTED_DOC, training_params_doc
+from ..core._seeding import keras_build_scope
 from ._architecture import build_cnn, network_input_shape
+from ._preprocessing import with_preprocessing
 
 _COMMON_PARAMS_DOC = """
     model : keras.Model, callable or None, default=None
@@ -60,7 +62,10 @@ _COMMON_PARAMS_DOC = """
 
     rescale : float, default=None
         Factor applied to the inputs inside the network, as Keras's
-        ``ImageDataGenerator(rescale=1/255)``.
+        ``ImageDataGenerator(rescale=1/255)``.  It and the ``random_*``
+        augmentations below apply to any network: the built-in one, and a
+        network given as ``model`` (placed in front of it as Keras layers).
+        Augmentations act in training only; prediction sees the rescaled image.
 
     random_flip : {None, "horizontal", "vertical", "horizontal_and_vertical"}, default=None
         Training-time random flips of images.
@@ -111,6 +116,14 @@ class _BaseCNN(BaseKerasEstimator):
 
     def _network_input_shape(self, sample_shape):
         return network_input_shape(sample_shape, self.input_shape, self.input_kind)
+
+    def _build_model(self, meta, seed):
+        model, compiled = super()._build_model(meta, seed)
+        if self.model is not None:
+            # The built-in network has these layers already; a user's gets them here.
+            with keras_build_scope(seed, meta["dtype"]):
+                model = with_preprocessing(model, meta, self._cnn_params())
+        return model, compiled
 
     def _cnn_params(self):
         return {name: getattr(self, name) for name in (
