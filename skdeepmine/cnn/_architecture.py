@@ -44,19 +44,29 @@ def network_input_shape(sample_shape, input_shape, input_kind):
 def _augmentation_layers(keras, params):
     layers = []
     if params["random_flip"]:
-        layers.append(keras.layers.RandomFlip(params["random_flip"]))
+        layers.append(keras.layers.RandomFlip(params["random_flip"], name="random_flip"))
     if params["random_rotation"]:
-        layers.append(keras.layers.RandomRotation(params["random_rotation"]))
+        layers.append(
+            keras.layers.RandomRotation(params["random_rotation"], name="random_rotation")
+        )
     if params["random_zoom"]:
-        layers.append(keras.layers.RandomZoom(params["random_zoom"]))
+        layers.append(keras.layers.RandomZoom(params["random_zoom"], name="random_zoom"))
     if params["random_translation"]:
         factor = params["random_translation"]
-        layers.append(keras.layers.RandomTranslation(factor, factor))
+        layers.append(
+            keras.layers.RandomTranslation(factor, factor, name="random_translation")
+        )
     return layers
 
 
 def build_cnn(meta, params, n_outputs, output_activation):
-    """Build the CNN described by ``params`` for the data described by ``meta``."""
+    """Build the CNN described by ``params`` for the data described by ``meta``.
+
+    Layers have fixed names, the same in every process (Keras would number
+    them per process): ``conv_0``, ``conv_0_activation``, ``pool_0``, ...,
+    ``dense_0``, ..., the last dense layer ``embedding``, then ``output``
+    (tests/test_layer_names.py).
+    """
     keras = get_keras()
     input_shape = tuple(meta["input_shape"])
     spatial = input_shape[:-1]
@@ -64,9 +74,9 @@ def build_cnn(meta, params, n_outputs, output_activation):
     conv = keras.layers.Conv2D if is_image else keras.layers.Conv1D
     pool = keras.layers.MaxPooling2D if is_image else keras.layers.MaxPooling1D
 
-    layers = [keras.Input(input_shape, dtype=meta["dtype"])]
+    layers = [keras.Input(input_shape, dtype=meta["dtype"], name="input")]
     if params["rescale"] is not None:
-        layers.append(keras.layers.Rescaling(params["rescale"]))
+        layers.append(keras.layers.Rescaling(params["rescale"], name="rescaling"))
     augmentation = [name for name in AUGMENTATION_PARAMS if params[name]]
     if augmentation:
         if not is_image:
@@ -77,28 +87,32 @@ def build_cnn(meta, params, n_outputs, output_activation):
         layers.extend(_augmentation_layers(keras, params))
 
     size = list(spatial)
-    for filters in params["filters"]:
-        layers.append(conv(filters, params["kernel_size"], padding="same"))
+    for index, filters in enumerate(params["filters"]):
+        block = f"conv_{index}"
+        layers.append(conv(filters, params["kernel_size"], padding="same", name=block))
         if params["batch_norm"]:
-            layers.append(keras.layers.BatchNormalization())
-        layers.append(keras.layers.Activation(params["activation"]))
+            layers.append(keras.layers.BatchNormalization(name=f"{block}_norm"))
+        layers.append(keras.layers.Activation(params["activation"], name=f"{block}_activation"))
         if all(s >= params["pool_size"] for s in size):
-            layers.append(pool(params["pool_size"]))
+            layers.append(pool(params["pool_size"], name=f"pool_{index}"))
             size = [s // params["pool_size"] for s in size]
         if params["dropout"]:
-            layers.append(keras.layers.Dropout(params["dropout"]))
+            layers.append(keras.layers.Dropout(params["dropout"], name=f"{block}_dropout"))
 
     if params["global_pooling"] == "avg":
         global_pool = keras.layers.GlobalAveragePooling2D if is_image else keras.layers.GlobalAveragePooling1D
-        layers.append(global_pool())
+        layers.append(global_pool(name="global_pool"))
     elif params["global_pooling"] == "max":
         global_pool = keras.layers.GlobalMaxPooling2D if is_image else keras.layers.GlobalMaxPooling1D
-        layers.append(global_pool())
+        layers.append(global_pool(name="global_pool"))
     else:
-        layers.append(keras.layers.Flatten())
-    for units in params["dense_units"]:
-        layers.append(keras.layers.Dense(units, activation=params["activation"]))
+        layers.append(keras.layers.Flatten(name="flatten"))
+    last = len(params["dense_units"]) - 1
+    for index, units in enumerate(params["dense_units"]):
+        # The last dense layer is the one NeuralFeatureExtractor reads.
+        name = "embedding" if index == last else f"dense_{index}"
+        layers.append(keras.layers.Dense(units, activation=params["activation"], name=name))
         if params["dropout"]:
-            layers.append(keras.layers.Dropout(params["dropout"]))
-    layers.append(keras.layers.Dense(n_outputs, activation=output_activation))
+            layers.append(keras.layers.Dropout(params["dropout"], name=f"{name}_dropout"))
+    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
     return keras.Sequential(layers, name="cnn")

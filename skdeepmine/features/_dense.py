@@ -59,10 +59,10 @@ def _hidden_layers(keras, hidden_units, activation, dropout):
     last = len(hidden_units) - 1
     for index, units in enumerate(hidden_units):
         # The last hidden layer is the one NeuralFeatureExtractor reads.
-        name = EMBEDDING_LAYER if index == last else f"hidden_{index + 1}"
+        name = EMBEDDING_LAYER if index == last else f"dense_{index}"
         layers.append(keras.layers.Dense(units, activation=activation, name=name))
         if dropout:
-            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{index + 1}"))
+            layers.append(keras.layers.Dropout(dropout, name=f"{name}_dropout"))
     return layers
 
 
@@ -70,14 +70,15 @@ def build_dense_network(meta, params, n_outputs, output_activation, decoder_unit
     """Build the dense network described by ``params`` for ``meta``.
 
     Input standardisation (when ``params["standardize"]``), the hidden layers
-    (the last one named ``"embedding"``), then ``decoder_units`` for an
-    autoencoder, then ``n_outputs`` output units.
+    (``dense_0``, ..., the last one named ``"embedding"``), then
+    ``decoder_units`` for an autoencoder, then ``n_outputs`` output units
+    (``"output"``).  Every layer has a fixed name, the same in every process.
     """
     keras = get_keras()
     input_shape = tuple(meta["input_shape"])
-    layers = [keras.Input(input_shape, dtype=meta["dtype"])]
+    layers = [keras.Input(input_shape, dtype=meta["dtype"], name="input")]
     if len(input_shape) > 1:
-        layers.append(keras.layers.Flatten())
+        layers.append(keras.layers.Flatten(name="flatten"))
     if params["standardize"]:
         layers.append(_standardize_layer(keras))
     layers.extend(
@@ -85,7 +86,7 @@ def build_dense_network(meta, params, n_outputs, output_activation, decoder_unit
     )
     for index, units in enumerate(decoder_units):
         layers.append(
-            keras.layers.Dense(units, activation=params["activation"], name=f"decoder_{index + 1}")
+            keras.layers.Dense(units, activation=params["activation"], name=f"decoder_{index}")
         )
     layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
     model = keras.Sequential(layers, name="dense_network")

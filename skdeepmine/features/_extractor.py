@@ -31,7 +31,7 @@ from ._networks import (
 
 _TRAINING_PARAMS = (
     "epochs", "batch_size", "learning_rate", "optimizer", "random_state", "verbose",
-    "early_stopping", "validation_fraction", "n_iter_no_change", "tol",
+    "early_stopping", "validation_fraction", "n_iter_no_change", "tol", "metrics",
 )
 
 _NETWORKS = {
@@ -95,7 +95,10 @@ class NeuralFeatureExtractor(
     layer : str, default=None
         Name of the layer whose activations are the features.  ``None`` reads
         the embedding layer of the built-in networks, or the layer feeding the
-        output layer of your own ``model``.
+        output layer of your own ``model``.  The built-in networks' layers
+        have fixed names, the same in every process (``conv_0``,
+        ``conv_0_activation``, ``pool_0``, ``dense_0``, ``embedding``,
+        ``output``; list them with ``[l.name for l in network_.model_.layers]``).
 
     target : {{"auto", "classification", "regression"}}, default="auto"
         How to read ``y``: ``"auto"`` treats binary and multiclass labels as
@@ -216,6 +219,7 @@ class NeuralFeatureExtractor(
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        metrics=None,
     ):
         self.n_components = n_components
         self.architecture = architecture
@@ -239,6 +243,7 @@ class NeuralFeatureExtractor(
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.metrics = metrics
 
     # --------------------------------------------------------------- fitting
     @all_or_nothing
@@ -346,8 +351,8 @@ class NeuralFeatureExtractor(
     def _layer_name(self, model, architecture):
         if self.layer is not None:
             return self.layer
-        if self.model is None and architecture == "dense":
-            return EMBEDDING_LAYER
+        if self.model is None and EMBEDDING_LAYER in [layer.name for layer in model.layers]:
+            return EMBEDDING_LAYER  # the built-in networks name it so in every process
         return default_layer(model)
 
     def _check_own_model(self):
