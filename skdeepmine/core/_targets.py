@@ -56,12 +56,19 @@ class ClassifierCore:
             "target_type_": self.target_type_,
         }
 
-    def _sample_weight_multiplier(self, y):
+    def _sample_weight_multiplier(self, y, sample_weight):
         if self.class_weight is None:
             return None
-        present = np.unique(y)
         if self.class_weight == "balanced":
-            weights = compute_class_weight("balanced", classes=present, y=y)
+            # As scikit-learn does, weighted class counts; rows of zero
+            # weight count as absent (they are dropped before training), so
+            # integer weights give the class weights of repeated rows.
+            counted = sample_weight > 0
+            present = np.unique(y[counted])
+            weights = compute_class_weight(
+                "balanced", classes=present, y=y[counted],
+                sample_weight=sample_weight[counted],
+            )
             lookup = dict(zip(present, weights))
         else:
             index = {label: i for i, label in enumerate(self.classes_)}
