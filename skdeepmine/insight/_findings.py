@@ -5,15 +5,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Kinds of finding, in the order a report lists equally strong findings.
-KINDS = (
-    "data_quality",
-    "target",
-    "relationships",
-    "association_rules",
-    "structure",
-    "model",
-)
+from ._constants import KINDS
+from ._text import localise_chart, names, number, percent, render_template
+
+__all__ = ["KINDS", "Insight", "names", "number", "percent", "rank", "to_jsonable"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,11 @@ class Insight:
         The data of the finding's figure: a ``"type"`` (``"bar"``,
         ``"histogram"``, ``"scatter"``, ``"heatmap"`` or ``"line"``) and
         what that type draws.
+    template : dict or None, default=None
+        The template keys and parameters the title and message were
+        written from (see :func:`~skdeepmine.insight._text.text`); with it,
+        :meth:`localised` renders the finding in another language.  A
+        finding of strength 0 says that its miner looked and found nothing.
 
     See Also
     --------
@@ -73,6 +73,7 @@ class Insight:
     strength: float
     evidence: dict = field(default_factory=dict)
     chart: dict | None = None
+    template: dict | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -85,6 +86,8 @@ class Insight:
         object.__setattr__(self, "evidence", to_jsonable(dict(self.evidence)))
         if self.chart is not None:
             object.__setattr__(self, "chart", to_jsonable(dict(self.chart)))
+        if self.template is not None:
+            object.__setattr__(self, "template", to_jsonable(dict(self.template)))
 
     __hash__ = None  # evidence is a dict: a finding is a value, not a key
 
@@ -95,7 +98,7 @@ class Insight:
         -------
         record : dict
             ``kind``, ``name``, ``title``, ``message``, ``strength``,
-            ``evidence`` and ``chart``.
+            ``evidence``, ``chart`` and ``template``.
         """
         return {
             "kind": self.kind,
@@ -105,7 +108,34 @@ class Insight:
             "strength": self.strength,
             "evidence": self.evidence,
             "chart": self.chart,
+            "template": self.template,
         }
+
+    def localised(self, lang):
+        """Return the finding with its own text in ``lang`` (``"en"`` or ``"zh"``).
+
+        Title, message and the figure's labels are rendered again from the
+        stored template, so they say the same thing in every language; the
+        data (column names, values) stay as they are.  A finding made
+        without a template keeps its text.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            The language.
+
+        Returns
+        -------
+        insight : Insight
+            The finding in ``lang``.
+        """
+        from dataclasses import replace
+
+        if self.template is None:
+            return self
+        title, message = render_template(self.template, lang)
+        return replace(self, title=title, message=message,
+                       chart=localise_chart(self.chart, lang))
 
     def plot(self, ax=None):
         """Draw the finding's figure.
@@ -160,30 +190,3 @@ def to_jsonable(value):
     if value is None or isinstance(value, str):
         return value
     return str(value)
-
-
-def percent(share):
-    """Format a share in [0, 1] as a short percentage ("12%", "0.4%")."""
-    value = 100.0 * share
-    if value == 0 or value >= 10 or value == round(value):
-        return f"{value:.0f}%"
-    return f"{value:.1f}%" if value >= 0.1 else "<0.1%"
-
-
-def number(value):
-    """Format a number with 3 significant digits for messages."""
-    value = float(value)
-    if not math.isfinite(value):
-        return str(value)
-    if value == int(value) and abs(value) < 1e6:
-        return str(int(value))
-    return f"{value:.3g}"
-
-
-def names(items, limit=5):
-    """Join names for a message, abbreviating long lists."""
-    items = [str(i) for i in items]
-    shown = ", ".join(items[:limit])
-    if len(items) > limit:
-        shown += f" and {len(items) - limit} more"
-    return shown

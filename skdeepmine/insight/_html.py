@@ -11,9 +11,11 @@ import json
 import numpy as np
 
 from ._plots import KIND_COLOURS, draw_chart, draw_overview, to_png_base64
+from ._text import label
 
 _CSS = """
-.sdm-report { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+.sdm-report { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC",
+  "Noto Sans CJK SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
   color: #1c2833; max-width: 980px; margin: 0 auto; padding: 0 16px 48px; line-height: 1.45; }
 .sdm-report h1 { font-size: 1.7em; margin: 24px 0 8px; }
 .sdm-report h2 { font-size: 1.3em; margin: 28px 0 10px; border-bottom: 2px solid #d5dbdb; }
@@ -39,42 +41,41 @@ _CSS = """
 .sdm-report details pre { background: #f8f9f9; padding: 8px; overflow-x: auto; font-size: 0.8em;
   max-height: 320px; }
 .sdm-report .sdm-note { color: #566573; font-size: 0.9em; }
+.sdm-report ul.sdm-checked { color: #566573; font-size: 0.92em; }
 """
-
-_SUMMARY_LABELS = {
-    "n_rows": "Rows",
-    "n_columns": "Columns",
-    "targets": "Target",
-    "rows_sampled": "Rows sampled for mining",
-    "deep_features": "Deep features",
-    "estimator": "Model",
-    "trained_on": "Model trained on",
-}
 
 _HIDDEN = {"numeric_columns", "categorical_columns", "kinds"}
 
+#: Summary keys with a label of their own in every language.
+_LABELLED = {
+    "n_rows", "n_columns", "targets", "rows_sampled", "deep_features", "estimator",
+    "trained_on", "data", "cross_validation", "best_model",
+}
 
-def summary_items(summary):
+
+def summary_items(summary, lang="en"):
     """(label, text) pairs describing the report's summary, for people."""
     items = []
     for key, value in summary.items():
         if key in _HIDDEN or value is None:
             continue
         if key == "n_columns":
-            value = (
-                f"{value} ({summary.get('numeric_columns', 0)} numeric, "
-                f"{summary.get('categorical_columns', 0)} categorical)"
-            )
+            value = label("summary.columns_detail", lang, n=value,
+                          numeric=summary.get("numeric_columns", 0),
+                          categorical=summary.get("categorical_columns", 0))
         elif key == "targets":
             if not value:
                 continue
-            value = ", ".join(f"{name} ({task})" for name, task in value.items())
+            value = ", ".join(
+                f"{name} ({label(f'task.{task}', lang)})" for name, task in value.items()
+            )
         elif key == "rows_sampled" and value == summary.get("n_rows"):
             continue
         elif isinstance(value, (dict, list)):
-            value = json.dumps(value)
-        label = _SUMMARY_LABELS.get(key, key.replace("_", " ").capitalize())
-        items.append((label, str(value)))
+            value = json.dumps(value, ensure_ascii=False)
+        name = (label(f"summary.{key}", lang) if key in _LABELLED
+                else key.replace("_", " ").capitalize())
+        items.append((name, str(value)))
     return items
 
 
@@ -105,15 +106,16 @@ def render_table(table):
     return f'<table class="sdm-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _render_insight(number, insight):
+def _render_insight(number, insight, lang):
     colour = KIND_COLOURS[insight.kind]
     parts = [
         f'<article class="sdm-insight" id="insight-{number}" style="border-left-color:{colour}">',
         "<header>",
         f'<span class="sdm-kind" style="background:{colour}">'
-        f"{_escape(insight.kind.replace('_', ' '))}</span>",
+        f"{_escape(label(f'kind.{insight.kind}', lang))}</span>",
         f"<h3>{number}. {_escape(insight.title)}</h3>",
-        f'<span class="sdm-strength">strength {insight.strength:.2f}'
+        f'<span class="sdm-strength">'
+        f"{_escape(label('page.strength', lang, strength=insight.strength))}"
         f'<span class="sdm-bar"><span style="width:{100 * insight.strength:.0f}%">'
         "</span></span></span>",
         "</header>",
@@ -124,16 +126,26 @@ def _render_insight(number, insight):
     if insight.evidence:
         evidence = json.dumps(insight.evidence, indent=1, ensure_ascii=False)
         parts.append(
-            f"<details><summary>Evidence</summary><pre>{_escape(evidence)}</pre></details>"
+            f"<details><summary>{_escape(label('page.evidence', lang))}</summary>"
+            f"<pre>{_escape(evidence)}</pre></details>"
         )
     parts.append("</article>")
     return "\n".join(parts)
 
 
-def render_body(report):
-    """The report's content, wrapped in ``<div class="sdm-report">``."""
-    parts = ['<div class="sdm-report">', f"<h1>{_escape(report.title)}</h1>"]
-    items = summary_items(report.summary)
+def render_body(report, lang="en"):
+    """The report's content, wrapped in ``<div class="sdm-report">``.
+
+    Findings of strength 0 (a miner looked and found nothing) are listed
+    last, under "Checked, nothing found".
+    """
+    from ._report import _title
+
+    insights = report.localised(lang)
+    found = [i for i in insights if i.strength > 0]
+    checked = [i for i in insights if i.strength == 0]
+    parts = ['<div class="sdm-report">', f"<h1>{_escape(_title(report.title, lang))}</h1>"]
+    items = summary_items(report.summary, lang)
     if items:
         parts.append(
             '<ul class="sdm-summary">'
@@ -142,37 +154,46 @@ def render_body(report):
         )
     for name, table in report.tables.items():
         parts.append(f"<section><h2>{_escape(name)}</h2>{render_table(table)}</section>")
-    parts.append("<section><h2>Findings</h2>")
-    if report.insights:
+    parts.append(f"<section><h2>{_escape(label('page.findings', lang))}</h2>")
+    if found:
+        parts.append(f'<p class="sdm-note">{_escape(label("page.ranked", lang))}</p>')
         parts.append(
-            '<p class="sdm-note">Ranked by strength (0 to 1): how strongly the data '
-            "shows each finding.</p>"
-        )
-        parts.append(
-            f"<figure>{_img(draw_overview(report.insights), 'Strength of the findings')}</figure>"
+            f"<figure>{_img(draw_overview(found), label('page.overview', lang))}</figure>"
         )
         parts.extend(
-            _render_insight(number, insight)
-            for number, insight in enumerate(report.insights, start=1)
+            _render_insight(number, insight, lang)
+            for number, insight in enumerate(found, start=1)
         )
     else:
-        parts.append("<p>Nothing stood out.</p>")
-    parts.append("</section></div>")
+        parts.append(f"<p>{_escape(label('page.nothing', lang))}</p>")
+    parts.append("</section>")
+    if checked:
+        parts.append(
+            f'<section class="sdm-checks"><h2>{_escape(label("page.checked", lang))}</h2>'
+            f'<p class="sdm-note">{_escape(label("page.checked_note", lang))}</p>'
+            '<ul class="sdm-checked">'
+            + "".join(f"<li>{_escape(i.message)}</li>" for i in checked)
+            + "</ul></section>"
+        )
+    parts.append("</div>")
     return "\n".join(parts)
 
 
-def render_fragment(report):
+def render_fragment(report, lang="en"):
     """HTML for notebooks: styles scoped to ``.sdm-report``, no page wrapper."""
-    return f"<style>{_CSS}</style>\n{render_body(report)}"
+    return f"<style>{_CSS}</style>\n{render_body(report, lang)}"
 
 
-def render_page(report):
+def render_page(report, lang="en"):
     """A complete, self-contained HTML page."""
+    from ._report import _title
+
+    code = {"en": "en", "zh": "zh-Hans"}[lang]
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{code}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_escape(report.title)}</title>\n"
+        f"<title>{_escape(_title(report.title, lang))}</title>\n"
         f"<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"{render_body(report)}\n</body>\n</html>\n"
+        f"{render_body(report, lang)}\n</body>\n</html>\n"
     )

@@ -1,7 +1,22 @@
-"""Run the data miners of the chosen kinds over one table."""
+"""The one mining entry point: every report is made by :func:`mine`.
+
+``InsightReporter.fit``, ``InsightReport.from_data`` and
+``InsightReport.from_estimator`` all validate their settings here and call
+:func:`mine`, which runs the data miners of the chosen kinds over one table
+(and the model miners when a fitted model is given).  A miner that looked
+and found nothing says so with a finding of strength 0.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 
 from . import _quality, _relations, _rules, _structure, _target
-from ._table import MiningData
+from ._findings import Insight
+from ._table import MiningData, Settings, as_frame, targets_from
+from ._text import text
 
 #: The miners of each kind that reads the data alone (no fitted model).
 DATA_MINERS = {
@@ -13,6 +28,33 @@ DATA_MINERS = {
 }
 
 DATA_KINDS = tuple(DATA_MINERS)
+
+#: Constraints of the mining settings, shared by InsightReporter and InsightReport.
+MINING_CONSTRAINTS = {
+    "task": [StrOptions({"auto", "classification", "regression"})],
+    "kinds": [list, tuple, None],
+    "max_rows": [Interval(Integral, 100, None, closed="left")],
+    "n_bins": [Interval(Integral, 2, 10, closed="both")],
+    "min_support": [Interval(Real, 0, 1, closed="right")],
+    "min_confidence": [Interval(Real, 0, 1, closed="right")],
+    "max_clusters": [Interval(Integral, 2, None, closed="left")],
+    "random_state": ["random_state"],
+}
+
+#: What each data miner looks for, named in its "checked, nothing found" line
+#: when it returns no finding of its own.
+_LOOKED_FOR = {
+    "find_missing_values": ("missing_values", "missing_values"),
+    "find_target_quality": ("missing_target", "target_quality"),
+    "find_constant_columns": ("constant_columns", "constant_columns"),
+    "find_duplicate_rows": ("duplicate_rows", "duplicate_rows"),
+    "find_high_cardinality": ("high_cardinality", "high_cardinality"),
+    "find_identifiers": ("identifier_columns", "identifiers"),
+    "find_row_numbers": ("row_number_column", "row_numbers"),
+    "find_class_imbalance": ("class_imbalance", "class_imbalance"),
+    "find_skewed_target": ("skewed_target", "skewed_target"),
+    "find_deep_clusters": ("deep_clusters", "deep_clusters"),
+}
 
 
 def check_kinds(kinds):
@@ -29,8 +71,68 @@ def check_kinds(kinds):
     return tuple(k for k in DATA_KINDS if k in kinds)
 
 
-def mine_data(frame, targets, settings, *, kinds, deep=None):
-    """Findings of the given kinds, and a summary of the table mined.
+def settings_from(params, caller):
+    """Validate mining parameters; return ``(Settings, kinds)``."""
+    from sklearn.utils import check_random_state
+
+    params = {k: params[k] for k in MINING_CONSTRAINTS}
+    validate_parameter_constraints(MINING_CONSTRAINTS, params, caller_name=caller)
+    kinds = check_kinds(params["kinds"])
+    seed = int(check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max))
+    settings = Settings(
+        max_rows=params["max_rows"], n_bins=params["n_bins"],
+        min_support=params["min_support"], min_confidence=params["min_confidence"],
+        max_clusters=params["max_clusters"], seed=seed,
+    )
+    return settings, kinds
+
+
+def check_table(X):
+    """Validate ``X`` for mining: a non-empty DataFrame, or a numeric array."""
+    from sklearn.utils import check_array
+
+    if isinstance(X, pd.DataFrame):
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(f"X must have at least one row and one column, got {X.shape}.")
+        return X
+    return check_array(X, dtype="numeric", ensure_all_finite=False)
+
+
+def _nothing_found(miner, kind):
+    if miner.__name__ not in _LOOKED_FOR:
+        return None
+    name, what = _LOOKED_FOR[miner.__name__]
+    key = f"what.{what}"
+    return Insight(
+        kind=kind, name=name, strength=0.0,
+        **text(("checked.title", {"what": [key, {}]}), [("checked", {"what": [key, {}]})]),
+    )
+
+
+def mine(X, y, settings, *, kinds, task="auto", feature_names=None, deep=None,
+         model=None, n_repeats=5):
+    """Mine one table (and a fitted model of it).
+
+    Parameters
+    ----------
+    X : DataFrame or ndarray
+        The table, validated by :func:`check_table`.
+    y : array-like or None
+        The target(s).
+    settings : Settings
+        From :func:`settings_from`.
+    kinds : tuple of str
+        Kinds of data finding to mine.
+    task : str
+        How to read ``y``.
+    feature_names : list of str, default=None
+        Names of an array's columns.
+    deep : ndarray or None
+        Deep features of the rows, clustered by the structure miner.
+    model : tuple (estimator, X_test, y_test) or None
+        A fitted model and held-out rows: adds the model findings.
+    n_repeats : int
+        Shuffles per feature (or group) for permutation importance.
 
     Returns
     -------
@@ -39,6 +141,10 @@ def mine_data(frame, targets, settings, *, kinds, deep=None):
     """
     from threadpoolctl import threadpool_limits
 
+    frame = as_frame(X, feature_names)
+    name = getattr(y, "name", None)
+    targets = targets_from(y, len(frame), name="target" if name is None else str(name),
+                           task=task)
     data = MiningData(frame, targets, settings, deep=deep)
     findings = []
     # The miners make many small OpenMP/BLAS calls (k-means, nearest
@@ -47,7 +153,19 @@ def mine_data(frame, targets, settings, *, kinds, deep=None):
     with threadpool_limits(limits=1):
         for kind in kinds:
             for miner in DATA_MINERS[kind]:
-                findings.extend(miner(data))
+                found = miner(data)
+                if not found and (miner.__name__ != "find_deep_clusters" or deep is not None):
+                    found = [f for f in [_nothing_found(miner, kind)] if f is not None]
+                findings.extend(found)
+    if model is not None:
+        from ._model import mine_model
+
+        estimator, X_test, y_test = model
+        findings += mine_model(
+            estimator, X_test, y_test, n_repeats=n_repeats, seed=data.seed(41),
+            groups=_relations.redundancy_groups(data),
+            screening=_screening(data),
+        )
     summary = {
         "n_rows": data.n_rows,
         "n_columns": frame.shape[1],
@@ -59,3 +177,12 @@ def mine_data(frame, targets, settings, *, kinds, deep=None):
         "kinds": list(kinds),
     }
     return findings, summary
+
+
+def _screening(data):
+    """Feature relevance for screening permutation importance: max effect, related first."""
+    table = _relations.relation_tests(data)
+    if table.empty:
+        return {}
+    order = table.assign(key=table["related"].astype(float) + table["strength"])
+    return order.groupby("column")["key"].max().to_dict()

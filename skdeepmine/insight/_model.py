@@ -8,10 +8,19 @@ import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 
-from ._findings import Insight, names, number, percent
+from ._findings import Insight
+from ._text import chart_text, text
 
 #: Permutation importances shown in the figure.
 TOP_FEATURES = 15
+
+#: Features shuffled one by one at most; on wider tables the ones most
+#: related to the target are (screened by the relation tests), and all the
+#: others are shuffled together as one block, which checks the screening.
+MAX_PERMUTED = 30
+
+#: Units (features or groups) listed with their cost in the message.
+LISTED = 8
 
 
 def final_step(estimator):
@@ -42,57 +51,151 @@ def _column_names(X):
     return [f"x{j}" for j in range(np.shape(X)[1])]
 
 
-def find_permutation_importance(estimator, X, y, *, n_repeats, seed):
-    """Score lost on held-out data when each feature is shuffled.
+def _units(columns, groups, screening):
+    """What to shuffle: ``[(name, [columns], is_group)]`` and the rest block."""
+    if len(columns) > MAX_PERMUTED:
+        order = sorted(columns, key=lambda c: (-screening.get(c, -1.0), columns.index(c)))
+        single, rest = order[:MAX_PERMUTED], order[MAX_PERMUTED:]
+        single = [c for c in columns if c in set(single)]
+    else:
+        single, rest = list(columns), []
+    units = [(c, [c], False) for c in single]
+    present = set(columns)
+    for group in groups:
+        members = [c for c in group if c in present]
+        if len(members) > 1:
+            units.append((" + ".join(members), members, True))
+    return units, rest
 
-    Strength is the largest loss in the estimator's own score (accuracy for
-    classifiers, R^2 for regressors), clipped to [0, 1].
+
+def _shuffled(X, positions, order):
+    """``X`` with the columns at ``positions`` in row ``order`` (dtypes kept)."""
+    if isinstance(X, pd.DataFrame):
+        import warnings
+
+        out = X.copy()
+        moved = X.iloc[order, positions]
+        moved.index = X.index
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+            out[list(X.columns[positions])] = moved
+        return out
+    out = np.array(X, copy=True)
+    out[:, positions] = out[order][:, positions]
+    return out
+
+
+def permutation_costs(estimator, X, y, units, *, n_repeats, seed):
+    """Score lost when each unit's columns are shuffled together, ``n_repeats`` times.
+
+    Returns an array of shape (len(units), n_repeats).
     """
-    from sklearn.inspection import permutation_importance
+    from sklearn.metrics import check_scoring
 
-    result = permutation_importance(
-        estimator, X, y, n_repeats=n_repeats, random_state=seed, n_jobs=None
-    )
+    scorer = check_scoring(estimator)
+    baseline = scorer(estimator, X, y)
+    names = _column_names(X)
+    position = {c: j for j, c in enumerate(names)}
+    rng = np.random.RandomState(seed)
+    costs = np.zeros((len(units), n_repeats))
+    for u, columns in enumerate(units):
+        positions = [position[c] for c in columns]
+        for r in range(n_repeats):
+            costs[u, r] = baseline - scorer(
+                estimator, _shuffled(X, positions, rng.permutation(len(y))), y)
+    return costs
+
+
+def _interval(costs):
+    """Mean and half-width of the 95% interval of each row's mean."""
+    from scipy import stats
+
+    n = costs.shape[1]
+    mean = costs.mean(axis=1)
+    if n < 2:
+        return mean, np.zeros_like(mean)
+    half = stats.t.ppf(0.975, n - 1) * costs.std(axis=1, ddof=1) / np.sqrt(n)
+    return mean, half
+
+
+def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
+                                screening=None):
+    """Score lost on held-out data when each feature, or group, is shuffled.
+
+    Each feature is shuffled alone and each group of redundant features
+    (``groups``) together: correlated features hide each other's importance
+    when shuffled one at a time.  A feature or group counts as relied on when
+    the 95% interval of its mean cost (over ``n_repeats`` shuffles) lies
+    above 0; title and message come from that one classification.  Wide
+    tables shuffle the ``MAX_PERMUTED`` features most related to the target
+    one by one and the rest as one block.  Strength is the largest mean cost
+    (accuracy for classifiers, R^2 for regressors), clipped to [0, 1]; 0 when
+    nothing is relied on.
+    """
     columns = _column_names(X)
-    means = pd.Series(result.importances_mean, index=columns)
-    stds = pd.Series(result.importances_std, index=columns)
-    order = means.sort_values(ascending=False, kind="stable").index
-    means, stds = means[order], stds[order]
-    score_name = "accuracy" if is_classifier(estimator) else "R^2"
-    top = [f"{c} ({number(means[c])})" for c in order[:3] if means[c] > 0]
-    # Within two standard deviations of no effect: the model does not use it.
-    unused = [c for c in order if means[c] <= 2 * stds[c]]
-    unused_note = (
-        f" Shuffling {names(unused)} changes the score by no more than noise: "
-        "the model does not rely on "
-        f"{'it' if len(unused) == 1 else 'them'}." if unused else ""
-    )
-    lead = (
-        f"On {len(y)} held-out rows, shuffling a feature costs the model up to "
-        f"{number(max(means.iloc[0], 0))} {score_name}: {', '.join(top)}."
-        if top else
-        f"On {len(y)} held-out rows, no single feature's shuffling lowers the "
-        f"{score_name}: the model spreads over redundant features or learnt little."
-    )
-    shown = order[:TOP_FEATURES]
+    units, rest = _units(columns, groups, screening or {})
+    if rest:
+        units.append(("rest", rest, True))
+    costs = permutation_costs(estimator, X, y, [u[1] for u in units],
+                              n_repeats=n_repeats, seed=seed)
+    means, halves = _interval(costs)
+    relied = (means - halves > 0) & (means > 0)
+    score = "accuracy" if is_classifier(estimator) else "R^2"
+    records = [
+        {"name": name, "columns": members, "group": is_group, "mean": float(m),
+         "half_width": float(h), "relied": bool(k)}
+        for (name, members, is_group), m, h, k in zip(units, means, halves, relied)
+    ]
+    rest_record = records.pop() if rest else None
+    order = sorted(range(len(records)), key=lambda i: (-records[i]["mean"], i))
+    records = [records[i] for i in order]
+    relied_names = [r["name"] for r in records if r["relied"]]
+    covered = {c for r in records if r["relied"] for c in r["columns"]}
+    unused = [r["name"] for r in records if not r["group"] and r["name"] not in covered]
+    parts = [("importance.lead", {"n_rows": len(y), "n_repeats": n_repeats, "score": score})]
+    listed = [r for r in records if r["relied"]][:LISTED]
+    if listed:
+        parts.append(("importance.items", {"items": [
+            ("importance.item", {"name": r["name"], "mean": r["mean"], "half": r["half_width"]})
+            for r in listed]}))
+    else:
+        parts.append(("importance.nothing", {"score": score}))
+    singles = {r["name"]: r for r in records if not r["group"]}
+    for r in records:
+        if r["group"] and r["relied"] and not any(singles.get(c, {}).get("relied")
+                                                  for c in r["columns"]):
+            parts.append(("importance.group", {"members": r["columns"], "mean": r["mean"],
+                                               "half": r["half_width"]}))
+    if unused:
+        parts.append(("importance.unused", {"unused": unused}))
+    if rest_record:
+        parts.append(("importance.screened", {
+            "n_features": len(columns), "n_screened": len(columns) - len(rest),
+            "n_rest": len(rest), "rest_mean": rest_record["mean"],
+            "rest_half": rest_record["half_width"]}))
+    title = (("importance.title", {"relied": relied_names}) if relied_names
+             else ("importance.none.title", {}))
+    shown = records[:TOP_FEATURES]
     return [Insight(
         kind="model",
         name="permutation_importance",
-        title=(
-            f"The model relies most on {names([c for c in order[:3] if means[c] > 0], 3)}"
-            if top else "No single feature carries the model"
-        ),
-        message=lead + unused_note,
-        strength=float(np.clip(means.iloc[0], 0.0, 1.0)),
+        strength=float(np.clip(max(means.max(), 0.0), 0.0, 1.0)) if relied_names else 0.0,
         evidence={
-            "score": score_name, "n_rows": len(y), "n_repeats": n_repeats,
-            "importances_mean": means.round(6).to_dict(),
-            "importances_std": stds.round(6).to_dict(),
+            "score": score, "n_rows": len(y), "n_repeats": n_repeats,
+            "importances_mean": {r["name"]: round(r["mean"], 6) for r in records},
+            "importances_half_width": {r["name"]: round(r["half_width"], 6) for r in records},
+            "relied": relied_names, "unused": unused,
+            "groups": [r["columns"] for r in records if r["group"]],
+            "rest": None if rest_record is None else {
+                "n_columns": len(rest), "mean": rest_record["mean"],
+                "half_width": rest_record["half_width"]},
         },
         chart={
-            "type": "bar", "labels": list(shown), "values": list(means[shown]),
-            "errors": list(stds[shown]), "xlabel": f"{score_name} lost when shuffled",
+            "type": "bar", "labels": [r["name"] for r in shown],
+            "values": [r["mean"] for r in shown], "errors": [r["half_width"] for r in shown],
+            **chart_text(xlabel=("chart.cost", {"score": score})),
         },
+        **text(title, parts),
     )]
 
 
@@ -113,26 +216,22 @@ def find_class_errors(estimator, X, y):
     np.fill_diagonal(off, 0)
     accuracy = float(np.trace(matrix) / matrix.sum())
     balanced = float(balanced_accuracy_score(y, predicted))
-    confused = ""
-    if off[worst].sum():
-        into = int(np.argmax(off[worst]))
-        confused = f", mostly as {labels[into]} ({off[worst, into]} rows)"
-    message = (
-        f"Held-out accuracy {percent(accuracy)}, balanced accuracy {percent(balanced)}. "
-        + (
-            f"{labels[worst]} is missed most: {percent(errors[worst])} of its "
-            f"{support[worst]} rows are misclassified{confused}."
-            if errors[worst] > 0 else "Every held-out row is classified correctly."
-        )
-    )
+    params = {"accuracy": accuracy, "balanced": balanced, "worst": labels[worst],
+              "error": float(errors[worst]), "support": int(support[worst])}
+    parts = [("class_errors.lead", params)]
+    if errors[worst] > 0:
+        parts.append(("class_errors.worst", params))
+        if off[worst].sum():
+            into = int(np.argmax(off[worst]))
+            parts.append(("class_errors.into", {"into": labels[into],
+                                                "n_into": int(off[worst, into])}))
+        title = ("class_errors.title", params)
+    else:
+        parts.append(("class_errors.none", params))
+        title = ("class_errors.none.title", params)
     return [Insight(
         kind="model",
         name="class_errors",
-        title=(
-            f"Most errors on {labels[worst]} ({percent(errors[worst])} missed)"
-            if errors[worst] > 0 else "No held-out errors"
-        ),
-        message=message,
         strength=float(errors[worst]),
         evidence={
             "classes": labels, "confusion_matrix": matrix,
@@ -142,9 +241,11 @@ def find_class_errors(estimator, X, y):
         },
         chart={
             "type": "heatmap", "matrix": matrix, "row_labels": labels,
-            "col_labels": labels, "ylabel": "true class", "xlabel": "predicted class",
-            "annotate": True, "title": "Confusion matrix (held-out rows)",
+            "col_labels": labels, "annotate": True,
+            **chart_text(ylabel=("chart.true", {}), xlabel=("chart.predicted", {}),
+                         title=("chart.confusion", {})),
         },
+        **text(title, parts),
     )]
 
 
@@ -165,23 +266,18 @@ def find_regression_errors(estimator, X, y):
     }
     filled = {k: v for k, v in by_part.items() if v is not None}
     worst = max(filled, key=filled.get)
+    params = {"r2": r2, "mae": mae, "worst": worst, "worst_mae": filled[worst],
+              "n_rows": len(y), "others": [[k, v] for k, v in filled.items() if k != worst]}
     return [Insight(
         kind="model",
         name="regression_errors",
-        title=f"Held-out R^2 {r2:.2f}; errors largest for {worst} values",
-        message=(
-            f"On {len(y)} held-out rows the model reaches R^2 {r2:.3f} (MAE "
-            f"{number(mae)}). Mean absolute error is {number(filled[worst])} for "
-            f"the {worst} third of the target, against "
-            + ", ".join(f"{number(v)} ({k})" for k, v in filled.items() if k != worst)
-            + "."
-        ),
         strength=float(np.clip(1.0 - r2, 0.0, 1.0)),
         evidence={"r2": r2, "mae": mae, "mae_by_target_third": by_part, "n_rows": len(y)},
         chart={
-            "type": "scatter", "x": y[:1000], "y": predicted[:1000],
-            "xlabel": "actual", "ylabel": "predicted", "diagonal": True,
+            "type": "scatter", "x": y[:1000], "y": predicted[:1000], "diagonal": True,
+            **chart_text(xlabel=("chart.actual", {}), ylabel=("chart.prediction", {})),
         },
+        **text(("regression_errors.title", params), [("regression_errors", params)]),
     )]
 
 
@@ -197,28 +293,15 @@ def find_deep_share(estimator):
         return []
     deep, raw = float(deep), float(raw)
     n_deep = getattr(final, "n_deep_features_", None)
-    deep_columns = "deep features" if n_deep is None else f"{n_deep} deep features"
     if not (np.isfinite(deep) and np.isfinite(raw)):
         return []  # the hybrid's estimator ignores its input: no shares to tell
-    if deep >= 0.5:
-        verdict = "the network's learnt features carry most of the model"
-    elif raw > 0:
-        verdict = (
-            "the raw features carry most of the model; the network adds "
-            "comparatively little"
-        )
-    else:
-        verdict = "the model uses neither"
+    verdict = ("deep_share.deep" if deep >= 0.5 else "deep_share.raw" if raw > 0
+               else "deep_share.neither")
+    params = {"deep": deep, "raw": raw, "n_deep": "" if n_deep is None else n_deep,
+              "estimator": type(getattr(final, "estimator_", final)).__name__}
     return [Insight(
         kind="model",
         name="deep_vs_raw_importance",
-        title=f"Deep features carry {percent(deep)} of the hybrid's importance",
-        message=(
-            f"The hybrid's {type(getattr(final, 'estimator_', final)).__name__} "
-            f"puts {percent(deep)} of its reliance on the {deep_columns} and "
-            f"{percent(raw)} on the raw features (shuffling each group as a block): "
-            f"{verdict}."
-        ),
         strength=float(np.clip(deep, 0.0, 1.0)),
         evidence={
             "deep_importance_share": deep, "raw_importance_share": raw,
@@ -226,21 +309,28 @@ def find_deep_share(estimator):
             "n_deep_features": n_deep,
         },
         chart={
-            "type": "bar", "labels": ["deep features", "raw features"],
-            "values": [deep, raw], "xlabel": "share of feature importance",
-            "xlim": [0, 1],
+            "type": "bar", "values": [deep, raw], "xlim": [0, 1],
+            **chart_text(labels=[("chart.deep", {}), ("chart.raw", {})],
+                         xlabel=("chart.share_importance", {})),
         },
+        **text(("deep_share.title", params), [("deep_share", params), (verdict, {})]),
     )]
 
 
-def mine_model(estimator, X, y, *, n_repeats, seed):
-    """Every fitted-model finding for ``estimator`` on held-out ``X``, ``y``."""
+def mine_model(estimator, X, y, *, n_repeats, seed, groups=(), screening=None):
+    """Every fitted-model finding for ``estimator`` on held-out ``X``, ``y``.
+
+    ``groups`` are the redundancy groups shuffled together, ``screening``
+    the relevance of each column (name to score) that picks the features
+    shuffled one by one on wide tables.
+    """
     from threadpoolctl import threadpool_limits
 
     # Many small predictions: one thread beats oversubscribed pools (see _mine).
     with threadpool_limits(limits=1):
         findings = find_permutation_importance(
-            estimator, X, y, n_repeats=n_repeats, seed=seed
+            estimator, X, y, n_repeats=n_repeats, seed=seed, groups=groups,
+            screening=screening,
         )
         if is_classifier(estimator):
             findings += find_class_errors(estimator, X, y)

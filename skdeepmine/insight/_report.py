@@ -10,7 +10,6 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._findings import Insight, rank, to_jsonable
-from ._mine import check_kinds
 
 _MINING_PARAMS = """
     task : {"auto", "classification", "regression"}, default="auto"
@@ -194,22 +193,19 @@ class InsightReport:
         >>> sorted(i.name for i in report.insights)
         ['class_errors', 'permutation_importance']
         """
-        from ._model import deep_features, mine_model
-        from ._reporter import InsightReporter
+        from ._mine import check_table, mine, settings_from
+        from ._model import deep_features
 
-        reporter = InsightReporter(
+        settings, kinds = settings_from(dict(
             task=task, kinds=kinds, max_rows=max_rows, n_bins=n_bins,
             min_support=min_support, min_confidence=min_confidence,
             max_clusters=max_clusters, random_state=random_state,
-        )
-        reporter._validate_params()
-        kinds = check_kinds(kinds)  # before any fitting: fail fast
+        ), "InsightReport.from_estimator")  # before any fitting: fail fast
         if not 0 < test_size < 1:
             raise ValueError(f"test_size must lie in (0, 1), got {test_size!r}.")
         if y is None:
             raise ValueError("from_estimator needs the target y to judge the model.")
-        settings = reporter._settings()
-        X_checked = reporter._validate_X(X, reset=True)
+        X_checked = check_table(X)
         try:
             check_is_fitted(estimator)
             fitted = True
@@ -232,13 +228,12 @@ class InsightReport:
                 )
             model = clone(estimator).fit(X_train, y_train)
             trained_on = f"{len(y_train)} rows, judged on {len(y_test)} held-out rows"
-        deep = deep_features(model, X)
-        extra = mine_model(model, X_test, y_test, n_repeats=n_repeats, seed=settings.seed)
-        return reporter._report(
-            X_checked, y, kinds=kinds, deep=deep, settings=settings,
-            extra=extra,
-            summary={"estimator": _describe(model), "trained_on": trained_on},
+        findings, summary = mine(
+            X_checked, y, settings, kinds=kinds, task=task, deep=deep_features(model, X),
+            model=(model, X_test, y_test), n_repeats=n_repeats,
         )
+        summary.update(estimator=_describe(model), trained_on=trained_on)
+        return cls(findings, summary=summary)
 
     # ------------------------------------------------------------- reading
     def __len__(self):
@@ -247,8 +242,79 @@ class InsightReport:
     def __iter__(self):
         return iter(self.insights)
 
+    @property
+    def found(self):
+        """The findings of strength above 0, strongest first.
+
+        Returns
+        -------
+        insights : list of Insight
+        """
+        return [i for i in self.insights if i.strength > 0]
+
+    @property
+    def checked(self):
+        """The outcomes of miners that looked and found nothing (strength 0).
+
+        Returns
+        -------
+        insights : list of Insight
+        """
+        return [i for i in self.insights if i.strength == 0]
+
+    def localised(self, lang):
+        """Return the findings with their own text in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            The language of the report's own text; the data stay as they are.
+
+        Returns
+        -------
+        insights : list of Insight
+            :meth:`Insight.localised` of each finding, in rank order.
+        """
+        _check_lang(lang)
+        return [i.localised(lang) for i in self.insights]
+
     def __repr__(self):
-        return f"<InsightReport: {len(self.insights)} findings>"
+        return self.to_text()
+
+    def to_text(self, lang="en"):
+        """Return the ranked findings as plain text: rank, kind and title.
+
+        ``str(report)`` and ``print(report)`` show this text in English.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}, default="en"
+            The language of the report's own text.
+
+        Returns
+        -------
+        text : str
+            One line per finding, then the "checked, nothing found" lines.
+        """
+        from ._text import label
+
+        insights = self.localised(lang)
+        found = [i for i in insights if i.strength > 0]
+        checked = [i for i in insights if i.strength == 0]
+        title = self.title if lang == "en" else _title(self.title, lang)
+        lines = [f"{title}: {label('page.n_findings', lang, n=len(found))}"]
+        width = len(str(len(found)))
+        for number, insight in enumerate(found, start=1):
+            kind = label(f"kind.{insight.kind}", lang)
+            lines.append(
+                f"{number:>{width}}. [{kind}] {insight.title} ({insight.strength:.2f})"
+            )
+        if not found:
+            lines.append(label("page.nothing", lang))
+        if checked:
+            lines.append(label("page.checked", lang) + ":")
+            lines += [f"  - {i.message}" for i in checked]
+        return "\n".join(lines)
 
     def to_frame(self):
         """Return the findings as a DataFrame, one row per finding.
@@ -305,8 +371,13 @@ class InsightReport:
             handle.write(text)
         return path
 
-    def to_markdown(self):
+    def to_markdown(self, lang="en"):
         """Return the report as Markdown: summary, tables, ranked findings.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}, default="en"
+            The language of the report's own text; the data stay as they are.
 
         Returns
         -------
@@ -314,22 +385,30 @@ class InsightReport:
             Markdown text.
         """
         from ._html import summary_items
+        from ._text import label
 
-        lines = [f"# {self.title}", ""]
-        lines += [f"- {label}: {value}" for label, value in summary_items(self.summary)]
+        insights = self.localised(lang)
+        lines = [f"# {_title(self.title, lang)}", ""]
+        lines += [f"- {name}: {value}" for name, value in summary_items(self.summary, lang)]
         for name, table in self.tables.items():
             lines += ["", f"## {name}", "", _markdown_table(table)]
-        lines += ["", "## Findings", ""]
-        for number, insight in enumerate(self.insights, start=1):
+        lines += ["", f"## {label('page.findings', lang)}", ""]
+        found = [i for i in insights if i.strength > 0]
+        for number, insight in enumerate(found, start=1):
             lines.append(
-                f"{number}. **{insight.title}** ({insight.kind.replace('_', ' ')}, "
-                f"strength {insight.strength:.2f}): {insight.message}"
+                f"{number}. **{insight.title}** ({label(f'kind.{insight.kind}', lang)}, "
+                f"{label('page.strength', lang, strength=insight.strength)}): "
+                f"{insight.message}"
             )
-        if not self.insights:
-            lines.append("Nothing stood out.")
+        if not found:
+            lines.append(label("page.nothing", lang))
+        checked = [i for i in insights if i.strength == 0]
+        if checked:
+            lines += ["", f"## {label('page.checked', lang)}", ""]
+            lines += [f"- {i.message}" for i in checked]
         return "\n".join(lines) + "\n"
 
-    def to_html(self, path=None):
+    def to_html(self, path=None, *, lang="en"):
         """Write (or return) the report as one self-contained HTML page.
 
         Figures are embedded as base64 PNG and styles are inline: the file
@@ -339,15 +418,30 @@ class InsightReport:
         ----------
         path : str or path-like, default=None
             Where to write; ``None`` returns the HTML text.
+        lang : {"en", "zh"}, default="en"
+            The language of the report's own text (headings, titles,
+            messages, axis labels); the data (column names, values) stay as
+            they are.  ``"zh"`` is Simplified Chinese.
 
         Returns
         -------
         text_or_path : str
             The HTML text, or ``path`` when given.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdeepmine.insight import InsightReport
+        >>> X = np.array([[0.0, 1.0], [1.0, 1.0]] * 10)
+        >>> report = InsightReport.from_data(X, kinds=["data_quality"], random_state=0)
+        >>> page = report.to_html(lang="zh")
+        >>> '<html lang="zh-Hans">' in page, "常数列" in page
+        (True, True)
         """
         from ._html import render_page
 
-        text = render_page(self)
+        _check_lang(lang)
+        text = render_page(self, lang)
         if path is None:
             return text
         with open(path, "w", encoding="utf-8") as handle:
@@ -378,6 +472,20 @@ class InsightReport:
         from ._plots import draw_overview
 
         return draw_overview(self.insights, ax=ax, limit=limit)
+
+
+def _check_lang(lang):
+    from ._constants import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {list(LANGUAGES)}, got {lang!r}.")
+
+
+def _title(title, lang):
+    """The report's title in ``lang`` when it is the default one."""
+    from ._text import label
+
+    return label("report.title", lang) if title == "Insight report" else title
 
 
 def _describe(estimator):

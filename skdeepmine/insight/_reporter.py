@@ -1,18 +1,14 @@
 """InsightReporter: a pass-through Pipeline step that mines the data it is fitted on."""
 
-from numbers import Integral, Real
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context, clone
 from sklearn.exceptions import NotFittedError
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._doc_link import DocLinkMixin
-from ._mine import check_kinds, mine_data
-from ._table import Settings, as_frame, targets_from
+from ._mine import MINING_CONSTRAINTS, mine, settings_from
 
 
 class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, BaseEstimator):
@@ -123,15 +119,8 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
     """
 
     _parameter_constraints: dict = {
-        "task": [StrOptions({"auto", "classification", "regression"})],
-        "kinds": [list, tuple, None],
+        **MINING_CONSTRAINTS,
         "extractor": [HasMethods(["transform"]), None],
-        "max_rows": [Interval(Integral, 100, None, closed="left")],
-        "n_bins": [Interval(Integral, 2, 10, closed="both")],
-        "min_support": [Interval(Real, 0, 1, closed="right")],
-        "min_confidence": [Interval(Real, 0, 1, closed="right")],
-        "max_clusters": [Interval(Integral, 2, None, closed="left")],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -194,13 +183,19 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         self : object
             The fitted reporter.
         """
-        kinds = check_kinds(self.kinds)
+        settings, kinds = settings_from(self.get_params(deep=False), "InsightReporter")
         X_checked = self._validate_X(X, reset=True)
         deep = None
         if self.extractor is not None:
             self.extractor_ = self._fitted_extractor(X_checked, y)
             deep = np.asarray(self.extractor_.transform(X_checked), dtype=float)
-        self.report_ = self._report(X_checked, y, kinds=kinds, deep=deep)
+        from ._report import InsightReport
+
+        findings, summary = mine(
+            X_checked, y, settings, kinds=kinds, task=self.task,
+            feature_names=getattr(self, "feature_names_in_", None), deep=deep,
+        )
+        self.report_ = InsightReport(findings, summary=summary)
         return self
 
     def _fitted_extractor(self, X, y):
@@ -209,27 +204,6 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         except NotFittedError:
             return clone(self.extractor).fit(X, y)
         return self.extractor
-
-    def _settings(self):
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        return Settings(
-            max_rows=self.max_rows, n_bins=self.n_bins, min_support=self.min_support,
-            min_confidence=self.min_confidence, max_clusters=self.max_clusters, seed=seed,
-        )
-
-    def _report(self, X, y, *, kinds, deep=None, settings=None, extra=(), summary=None):
-        from ._report import InsightReport
-
-        names = getattr(self, "feature_names_in_", None)
-        frame = as_frame(X, names)
-        targets = targets_from(y, len(frame), name=_target_name(y), task=self.task)
-        findings, mined = mine_data(
-            frame, targets, settings or self._settings(), kinds=kinds, deep=deep
-        )
-        return InsightReport(
-            findings + list(extra), title="Insight report",
-            summary={**mined, **(summary or {})},
-        )
 
     def transform(self, X):
         """Return ``X`` unchanged (arrays validated, DataFrames as given).
@@ -255,7 +229,3 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
-
-def _target_name(y):
-    name = getattr(y, "name", None)
-    return "target" if name is None else str(name)

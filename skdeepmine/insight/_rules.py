@@ -10,8 +10,11 @@ import inspect
 import numpy as np
 import pandas as pd
 
-from ._findings import Insight, percent
-from ._relations import MAX_MI_LEVELS, feature_scores
+from ._constants import ALPHA
+from ._findings import Insight
+from ._relations import ranked_features
+from ._stats import bh_adjust
+from ._text import chart_text, text
 
 #: Features entering the rule miner: the most relevant ones for the target.
 #: FP-growth's cost grows steeply with the number of items.
@@ -24,7 +27,7 @@ MAX_RULES = 5
 MIN_RULE_ROWS = 10
 
 #: A refinement (a rule with a larger antecedent) must raise the confidence
-#: by more than this over its simpler rule to be kept.
+#: by more than this over each simpler rule, and significantly, to be kept.
 MIN_IMPROVEMENT = 0.02
 
 #: Numeric columns with at most this many values are items per value, not bins.
@@ -94,12 +97,10 @@ def mine_rules(data, target):
     rows = data.sample[target.known[data.sample]]
     if len(rows) < MIN_RULE_ROWS:
         return pd.DataFrame()
-    scores = feature_scores(data, target)
-    candidates = list(scores.index) or [
-        c for c in data.frame.columns
-        if c in data.numeric or data.frame[c].nunique() <= MAX_MI_LEVELS
-    ]
-    columns = [c for c in candidates if c != target.name][:MAX_RULE_FEATURES]
+    # The features related to the target first: FP-growth's cost grows
+    # steeply with the number of items.
+    columns = [c for c in ranked_features(data, target) if c != target.name]
+    columns = columns[:MAX_RULE_FEATURES]
     feature_items = {}
     for column in columns:
         feature_items.update(_column_items(data, column, rows, settings.n_bins))
@@ -132,10 +133,14 @@ def mine_rules(data, target):
     keep &= rules["antecedents"].map(lambda a: not (a & targets))
     keep &= rules["lift"] > 1.0
     rules = rules[keep].copy()
+    n_candidates = len(rules)
+    if rules.empty:
+        return rules
+    rules = _significant(rules, onehot)
+    rules.attrs["n_candidates"] = n_candidates
     if rules.empty:
         return rules
     rules["n_rows"] = len(rows)
-    rules = _drop_unimproved(rules)
     rules["consequent"] = rules["consequents"].map(lambda c: next(iter(c)))
     rules["antecedent_list"] = rules["antecedents"].map(sorted)
     rules["antecedent_text"] = rules["antecedent_list"].map(" and ".join)
@@ -151,24 +156,56 @@ def mine_rules(data, target):
     ).reset_index(drop=True)
 
 
-def _drop_unimproved(rules):
-    """Drop rules whose confidence barely beats a rule with fewer conditions."""
-    best = {}
-    for antecedent, consequent, confidence in zip(
-        rules["antecedents"], rules["consequents"], rules["confidence"]
+def _enrichment(hits, covered, positives, n):
+    """One-sided p-value of ``hits`` target rows among ``covered`` (hypergeometric)."""
+    from scipy.stats import hypergeom
+
+    return float(hypergeom.sf(hits - 1, n, positives, covered))
+
+
+def _significant(rules, onehot):
+    """Keep the rules that beat the base rate, and refinements that beat each shorter rule.
+
+    A rule's p-value tests its confidence against the base rate (Fisher's
+    one-sided exact test); a rule with more than one condition also gets,
+    for each condition, the test of its confidence against the rule without
+    that condition, within the rows that shorter rule covers.  All p-values
+    of the target form one Benjamini-Hochberg family.  This drops rules
+    padded with a noise condition (``n3 >= 0.42 and tenure < 14``).
+    """
+    masks = {column: onehot[column].to_numpy(dtype=bool) for column in onehot.columns}
+    n = len(onehot)
+
+    def cover(items):
+        return np.logical_and.reduce([masks[i] for i in items]) if items else np.ones(n, bool)
+
+    tests, owners, gains = [], [], []
+    for position, (antecedent, consequent) in enumerate(
+        zip(rules["antecedents"], rules["consequents"])
     ):
-        best[(antecedent, consequent)] = confidence
-    keep = []
-    for antecedent, consequent, confidence in zip(
-        rules["antecedents"], rules["consequents"], rules["confidence"]
-    ):
-        simpler = [
-            best[(antecedent - {item}, consequent)]
-            for item in antecedent
-            if len(antecedent) > 1 and (antecedent - {item}, consequent) in best
-        ]
-        keep.append(not simpler or confidence > max(simpler) + MIN_IMPROVEMENT)
-    return rules[np.array(keep, dtype=bool)]
+        hit_mask = masks[next(iter(consequent))]
+        rule_rows = cover(antecedent)
+        hits = int((rule_rows & hit_mask).sum())
+        confidence = hits / rule_rows.sum()
+        tests.append(_enrichment(hits, int(rule_rows.sum()), int(hit_mask.sum()), n))
+        owners.append(position)
+        gains.append(True)
+        if len(antecedent) > 1:
+            for item in antecedent:
+                shorter = cover(antecedent - {item})
+                shorter_hits = int((shorter & hit_mask).sum())
+                tests.append(_enrichment(hits, int(rule_rows.sum()), shorter_hits,
+                                         int(shorter.sum())))
+                owners.append(position)
+                gains.append(confidence > shorter_hits / shorter.sum() + MIN_IMPROVEMENT)
+    q = bh_adjust(tests)
+    passed = np.ones(len(rules), bool)
+    rule_q = np.ones(len(rules))
+    for owner, q_k, gain in zip(owners, q, gains):
+        passed[owner] &= bool(q_k < ALPHA and gain)
+        rule_q[owner] = q_k if rule_q[owner] == 1 else max(rule_q[owner], q_k)
+    rules = rules.assign(q=rule_q)
+    return rules[passed].copy()
 
 
 def find_association_rules(data):
@@ -184,44 +221,52 @@ def find_association_rules(data):
     findings = []
     for target in data.targets:
         rules = mine_rules(data, target)
+        if rules.empty:
+            n_candidates = rules.attrs.get("n_candidates", 0)
+            findings.append(Insight(
+                kind="association_rules", name="association_rule", strength=0.0,
+                evidence={"target": target.name, "n_candidates": n_candidates},
+                **text(("rules.none.title", {"target": target.name}), [(
+                    "rules.none", {"n_candidates": n_candidates, "alpha": ALPHA})]),
+            ))
+            continue
         for rule in rules.head(MAX_RULES).to_dict("records"):
-            conditions = " and ".join(rule["antecedent_list"])
             consequent, n_rows = rule["consequent"], int(rule["n_rows"])
             support = float(rule["support"])
-            confidence = float(rule["confidence"])
             base = float(rule["consequent support"])
-            lift = float(rule["lift"])
+            params = {
+                "conditions": rule["antecedent_list"], "consequent": consequent,
+                "confidence": float(rule["confidence"]), "base": base,
+                "lift": float(rule["lift"]), "q": float(rule["q"]), "support": support,
+                "covered": round(support * n_rows), "n_rows": n_rows,
+                "recall": support / base,
+            }
             findings.append(Insight(
                 kind="association_rules",
                 name="association_rule",
-                title=f"When {conditions}, then {consequent}",
-                message=(
-                    f"{percent(confidence)} of the rows with {conditions} have "
-                    f"{consequent}, against {percent(base)} over all rows "
-                    f"(lift {lift:.2f}); the rule covers {percent(support)} of the "
-                    f"rows (support), {round(support * n_rows)} of {n_rows}, and "
-                    f"{percent(support / base)} of those with {consequent}."
-                ),
                 strength=float(rule["strength"]),
                 evidence={
                     "target": target.name,
                     "antecedents": rule["antecedent_list"],
                     "consequent": consequent,
                     "support": support,
-                    "confidence": confidence,
-                    "lift": lift,
+                    "confidence": float(rule["confidence"]),
+                    "lift": float(rule["lift"]),
+                    "q": float(rule["q"]),
                     "antecedent_support": float(rule["antecedent support"]),
                     "consequent_support": base,
                     "recall": support / base,
                     "n_rows": n_rows,
                 },
                 chart={
-                    "type": "bar",
-                    "labels": ["all rows", f"rows with {conditions}"],
-                    "values": [base, confidence],
-                    "xlabel": f"share with {consequent}",
-                    "xlim": [0, 1],
+                    "type": "bar", "values": [base, float(rule["confidence"])], "xlim": [0, 1],
+                    **chart_text(
+                        xlabel=("chart.share_with", {"consequent": consequent}),
+                        labels=[("chart.all_rows", {}),
+                                ("chart.rows_with", {"conditions": rule["antecedent_list"]})],
+                    ),
                 },
+                **text(("rule.title", params), [("rule", params)]),
             ))
     return findings
 

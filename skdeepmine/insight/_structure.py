@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from ._findings import Insight, names, percent
+from ._findings import Insight
+from ._text import chart_text, text
 
 #: Silhouette needs all pairwise distances: it is computed on this many rows.
 SILHOUETTE_ROWS = 2000
@@ -12,6 +13,13 @@ SILHOUETTE_ROWS = 2000
 #: (Kaufman & Rousseeuw's rule of thumb): no finding.  K-means on plain 2-D
 #: noise reaches about 0.4.
 MIN_SILHOUETTE = 0.5
+
+#: Clusters matching one discrete column this closely (adjusted Rand index)
+#: only restate that column's values: they are not reported as structure.
+RESTATED_ARI = 0.8
+
+#: Numeric columns with at most this many values count as discrete for that check.
+MAX_DISCRETE_VALUES = 10
 
 #: Points drawn in cluster scatter plots.
 SCATTER_POINTS = 1000
@@ -75,14 +83,51 @@ def _projection(matrix, labels, seed):
     return points, labels[keep]
 
 
+def _restated_column(data, rows, labels):
+    """The discrete column the clusters restate, as ``(column, ari)``, or None."""
+    from sklearn.metrics import adjusted_rand_score
+
+    sample = data.sample_frame.iloc[rows]
+    best = None
+    for column in sample.columns:
+        values = sample[column]
+        n_levels = values.nunique(dropna=False)
+        if n_levels < 2 or (column in data.numeric and n_levels > MAX_DISCRETE_VALUES):
+            continue
+        if n_levels > MAX_DISCRETE_VALUES:
+            continue
+        ari = float(adjusted_rand_score(values.astype(str).to_numpy(), labels))
+        if ari >= RESTATED_ARI and (best is None or ari > best[1]):
+            best = (column, ari)
+    return best
+
+
 def _cluster_finding(data, matrix, columns, rows, *, deep):
     found = best_clustering(matrix, data.settings.max_clusters, data.seed(22 + deep))
+    name = "deep_clusters" if deep else "clusters"
+    space = "deep" if deep else "scaled"
     if found is None:
         return []
     k, labels, silhouettes = found
     silhouette = silhouettes[k]
+    evidence = {"k": k, "silhouette": silhouette, "silhouette_by_k": silhouettes,
+                "n_rows": len(rows), "space": space}
+    common = {"space": space, "k": k, "silhouette": silhouette, "k_max": max(silhouettes)}
     if silhouette < MIN_SILHOUETTE:
-        return []
+        return [Insight(
+            kind="structure", name=name, strength=0.0, evidence=evidence,
+            **text(("clusters.none.title", common),
+                   [("clusters.none", {**common, "threshold": MIN_SILHOUETTE})]),
+        )]
+    restated = None if deep else _restated_column(data, rows, labels)
+    if restated is not None:
+        column, ari = restated
+        return [Insight(
+            kind="structure", name=name, strength=0.0,
+            evidence={**evidence, "restated_column": column, "ari": ari},
+            **text(("clusters.restated.title", {**common, "column": column}),
+                   [("clusters.restated", {**common, "column": column, "ari": ari})]),
+        )]
     sizes = np.bincount(labels, minlength=k) / len(labels)
     profiles = []
     for cluster in range(k):
@@ -91,44 +136,29 @@ def _cluster_finding(data, matrix, columns, rows, *, deep):
             centre = matrix[labels == cluster].mean(axis=0)
             top = np.argsort(-np.abs(centre), kind="stable")[:2]
             profile["traits"] = [
-                f"{'high' if centre[j] > 0 else 'low'} {columns[j]}" for j in top
+                ["high" if centre[j] > 0 else "low", columns[j]] for j in top
             ]
         profiles.append(profile)
     agreement = _target_agreement(data, rows, labels, profiles)
-    band = "strong" if silhouette > 0.7 else "clear"
-    where = "the network's deep features" if deep else "the scaled features"
-    described = "; ".join(
-        f"cluster {p['cluster']} ({percent(p['share'])})"
-        + (f": {', '.join(p['traits'])}" if p.get("traits") else "")
-        + (f", mostly {p['majority']} ({percent(p['purity'])})" if "majority" in p else "")
-        for p in profiles[:6]
-    )
-    agreement_note = (
-        f" The clusters {'follow' if agreement['ari'] > 0.3 else 'do not follow'} "
-        f"{agreement['target']} (adjusted Rand index {agreement['ari']:.2f})."
-        if agreement else ""
-    )
+    parts = [("clusters", {**common, "profiles": profiles})]
+    if agreement:
+        parts.append(("clusters.agreement", {
+            "follow": "follow" if agreement["ari"] > 0.3 else "do not follow",
+            "target": agreement["target"], "ari": agreement["ari"],
+        }))
     points, point_labels = _projection(matrix, labels, data.seed(23 + deep))
+    band = "strong" if silhouette > 0.7 else "clear"
     return [Insight(
         kind="structure",
-        name="deep_clusters" if deep else "clusters",
-        title=f"{k} {band} clusters in {where}",
-        message=(
-            f"K-means on {where} finds {k} clusters (silhouette {silhouette:.2f}, "
-            f"the best over k = 2..{max(silhouettes)}): {described}."
-            + agreement_note
-        ),
+        name=name,
         strength=min(1.0, silhouette),
-        evidence={
-            "k": k, "silhouette": silhouette, "silhouette_by_k": silhouettes,
-            "profiles": profiles, "target_agreement": agreement,
-            "n_rows": len(rows), "space": "deep" if deep else "scaled",
-        },
+        evidence={**evidence, "profiles": profiles, "target_agreement": agreement},
         chart={
             "type": "scatter", "x": points[:, 0], "y": points[:, 1],
             "groups": [f"cluster {g + 1}" for g in point_labels],
-            "xlabel": "first principal component", "ylabel": "second principal component",
+            **chart_text(xlabel=("chart.first_pc", {}), ylabel=("chart.second_pc", {})),
         },
+        **text(("clusters.title", {**common, "band": band}), parts),
     )]
 
 
@@ -188,26 +218,20 @@ def find_principal_components(data):
     pca = PCA(random_state=data.seed(31)).fit(matrix)
     cumulative = np.cumsum(pca.explained_variance_ratio_)
     needed = int(min(np.searchsorted(cumulative, VARIANCE_TARGET - 1e-9) + 1, len(cumulative)))
+    common = {"n_features": n_features, "target": VARIANCE_TARGET}
     if needed == n_features:
-        return []  # no direction is redundant: nothing to report
+        return [Insight(
+            kind="structure", name="principal_components", strength=0.0,
+            evidence={"n_components": needed, "n_features": n_features},
+            **text(("pca.none.title", common), [("pca.none", common)]),
+        )]
     first = pd.Series(pca.components_[0], index=columns)
     leading = first.abs().sort_values(ascending=False, kind="stable").index[:3]
+    params = {**common, "needed": needed, "explained": float(cumulative[needed - 1]),
+              "first": float(cumulative[0]), "leading": list(leading)}
     return [Insight(
         kind="structure",
         name="principal_components",
-        title=f"{needed} of {n_features} dimensions carry 90% of the variance",
-        message=(
-            f"{needed} principal component{'s' * (needed > 1)} explain "
-            f"{percent(cumulative[needed - 1])} of the variance of the "
-            f"{n_features} standardised features; the first "
-            f"({percent(cumulative[0])}) is led by {names(leading)}. "
-            + (
-                f"The data lies close to a {needed}-dimensional space: "
-                f"PCA(n_components=0.9) keeps it in {needed} columns."
-                if needed <= n_features / 2
-                else "The variance is spread out: little to gain from compressing."
-            )
-        ),
         strength=1.0 - needed / n_features,
         evidence={
             "n_components": needed, "n_features": n_features,
@@ -216,9 +240,12 @@ def find_principal_components(data):
         },
         chart={
             "type": "line", "x": list(range(1, len(cumulative) + 1)), "y": cumulative,
-            "xlabel": "principal components", "ylabel": "cumulative share of variance",
-            "hline": VARIANCE_TARGET, "ylim": [0, 1.02],
+            "hline": VARIANCE_TARGET, "ylim": [0, 1.02], "integer_x": True,
+            **chart_text(xlabel=("chart.components", {}), ylabel=("chart.cumulative", {})),
         },
+        **text(("pca.title", params), [
+            ("pca", params), ("pca.compress" if needed <= n_features / 2 else "pca.spread", params),
+        ]),
     )]
 
 
@@ -246,20 +273,17 @@ def find_outliers(data):
             flagged |= outside
     n_outliers = int(flagged.sum())
     if n_outliers == 0:
-        return []
+        return [Insight(
+            kind="structure", name="outliers", strength=0.0, evidence={"n_outliers": 0},
+            **text(("outliers.none.title", {}), [("outliers.none", {"iqr": OUTLIER_IQR})]),
+        )]
     share = n_outliers / data.n_rows
     ranked = sorted(per_column.items(), key=lambda item: (-item[1], item[0]))
+    params = {"share": share, "n_outliers": n_outliers, "iqr": OUTLIER_IQR,
+              "per_column": [list(item) for item in ranked[:3]]}
     return [Insight(
         kind="structure",
         name="outliers",
-        title=f"{percent(share)} of rows hold extreme values",
-        message=(
-            f"{n_outliers} rows ({percent(share)}) have at least one value more than "
-            f"{OUTLIER_IQR:g} inter-quartile ranges beyond the quartiles, mostly in "
-            + ", ".join(f"{c} ({n})" for c, n in ranked[:3])
-            + ". Check them for entry errors; if genuine, prefer robust models "
-            "(trees) or scaling (RobustScaler) over plain standardisation."
-        ),
         strength=min(1.0, share / OUTLIER_FULL_STRENGTH),
         evidence={
             "n_outliers": n_outliers, "share": share, "per_column": dict(ranked),
@@ -267,8 +291,9 @@ def find_outliers(data):
         },
         chart={
             "type": "bar", "labels": [c for c, _ in ranked[:20]],
-            "values": [n for _, n in ranked[:20]], "xlabel": "rows beyond the fences",
+            "values": [n for _, n in ranked[:20]], **chart_text(xlabel=("chart.beyond", {})),
         },
+        **text(("outliers.title", params), [("outliers", params)]),
     )]
 
 

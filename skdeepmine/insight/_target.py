@@ -3,7 +3,8 @@
 import numpy as np
 from scipy import stats
 
-from ._findings import Insight, names, number, percent
+from ._findings import Insight
+from ._text import chart_text, text
 
 #: Majority/minority count ratio from which classes count as imbalanced.
 IMBALANCE_RATIO = 1.5
@@ -18,7 +19,8 @@ MIN_CLASS_ROWS = 10
 def find_class_imbalance(data):
     """Imbalanced classes; strength is ``1 - minority / majority`` count.
 
-    Balanced classes (ratio below ``IMBALANCE_RATIO``) give no finding.
+    Balanced classes (ratio below ``IMBALANCE_RATIO``) give a finding of
+    strength 0 (checked, nothing found).
     """
     findings = []
     for target in data.targets:
@@ -31,28 +33,25 @@ def find_class_imbalance(data):
         majority, minority = counts.index[0], counts.index[-1]
         ratio = counts.iloc[0] / counts.iloc[-1]
         if ratio < IMBALANCE_RATIO:
+            findings.append(Insight(
+                kind="target", name="class_imbalance", strength=0.0,
+                evidence={"target": target.name, "ratio": float(ratio)},
+                **text(("imbalance.none.title", {"target": target.name}), [(
+                    "imbalance.none", {"ratio": float(ratio), "threshold": IMBALANCE_RATIO})]),
+            ))
             continue
         shares = counts / counts.sum()
         tiny = [str(c) for c, n in counts.items() if n < MIN_CLASS_ROWS]
-        tiny_note = (
-            f" {names(tiny)} {'has' if len(tiny) == 1 else 'have'} fewer than "
-            f"{MIN_CLASS_ROWS} rows: too few for 5-fold stratified cross-validation."
-            if tiny else ""
-        )
+        parts = [("imbalance", {
+            "target": target.name, "majority": str(majority), "minority": str(minority),
+            "majority_share": float(shares.iloc[0]), "minority_share": float(shares.iloc[-1]),
+            "majority_rows": int(counts.iloc[0]), "minority_rows": int(counts.iloc[-1]),
+        })]
+        if tiny:
+            parts.append(("imbalance.tiny", {"classes": tiny, "min_rows": MIN_CLASS_ROWS}))
         findings.append(Insight(
             kind="target",
             name="class_imbalance",
-            title=f"{target.name} is imbalanced ({number(ratio)} to 1)",
-            message=(
-                f"{majority!s} makes up {percent(shares.iloc[0])} of {target.name} "
-                f"({counts.iloc[0]} rows) and {minority!s} only "
-                f"{percent(shares.iloc[-1])} ({counts.iloc[-1]} rows). Always "
-                f"predicting {majority!s} already scores {percent(shares.iloc[0])} "
-                "accuracy: pass class_weight=\"balanced\" (skdeepmine's "
-                "classifiers, RandomForest, HistGradientBoosting, "
-                "LogisticRegression) or resample, and compare models by "
-                "balanced accuracy or F1, not accuracy." + tiny_note
-            ),
             strength=1.0 - counts.iloc[-1] / counts.iloc[0],
             evidence={
                 "target": target.name,
@@ -63,8 +62,10 @@ def find_class_imbalance(data):
             },
             chart={
                 "type": "bar", "labels": [str(c) for c in counts.index],
-                "values": [int(v) for v in counts.values], "xlabel": "rows",
+                "values": [int(v) for v in counts.values],
+                **chart_text(xlabel=("chart.rows", {})),
             },
+            **text(("imbalance.title", {"target": target.name, "ratio": float(ratio)}), parts),
         ))
     return findings
 
@@ -81,32 +82,22 @@ def find_skewed_target(data):
             continue
         skewness = float(stats.skew(values))
         if abs(skewness) < SKEW_THRESHOLD:
+            findings.append(Insight(
+                kind="target", name="skewed_target", strength=0.0,
+                evidence={"target": target.name, "skewness": skewness},
+                **text(("skew.none.title", {"target": target.name}), [(
+                    "skew.none", {"skewness": skewness, "threshold": SKEW_THRESHOLD})]),
+            ))
             continue
         direction = "right" if skewness > 0 else "left"
-        if values.min() >= 0 and skewness > 0:
-            remedy = (
-                "fit on log1p(target): TransformedTargetRegressor(regressor=..., "
-                "func=np.log1p, inverse_func=np.expm1)"
-            )
-            remedy_key = "log1p"
-        else:
-            remedy = (
-                "fit on a Yeo-Johnson transform of the target: "
-                "TransformedTargetRegressor(regressor=..., "
-                "transformer=PowerTransformer())"
-            )
-            remedy_key = "yeo-johnson"
+        remedy_key = "log1p" if values.min() >= 0 and skewness > 0 else "yeo-johnson"
         counts, edges = np.histogram(values, bins=30)
         median, mean = float(np.median(values)), float(values.mean())
+        params = {"target": target.name, "direction": direction, "skewness": skewness,
+                  "mean": mean, "median": median}
         findings.append(Insight(
             kind="target",
             name="skewed_target",
-            title=f"{target.name} is skewed to the {direction} (skewness {skewness:.2f})",
-            message=(
-                f"{target.name} has a long {direction} tail: mean {number(mean)} vs "
-                f"median {number(median)}. Squared-error models chase the tail; "
-                f"{remedy}, or judge models by median absolute error."
-            ),
             strength=min(1.0, abs(skewness) / 5.0),
             evidence={
                 "target": target.name, "skewness": skewness, "mean": mean,
@@ -117,6 +108,7 @@ def find_skewed_target(data):
                 "type": "histogram", "edges": edges, "counts": counts,
                 "xlabel": target.name,
             },
+            **text(("skew.title", params), [(f"skew.{remedy_key}", params)]),
         ))
     return findings
 
