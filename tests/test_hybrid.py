@@ -190,9 +190,18 @@ def test_feature_importances_only_when_the_estimator_has_them(cancer):
     extractor = NeuralFeatureExtractor(**TINY)
     forest = HybridClassifier(extractor, RandomForestClassifier(n_estimators=10, random_state=0))
     forest.fit(X_train, y_train)
-    assert forest.feature_importances_.shape == (4 + X_train.shape[1],)
-    boosted = HybridClassifier(extractor, HistGradientBoostingClassifier(**FAST_HGB))
-    assert not hasattr(boosted.fit(X_train, y_train), "feature_importances_")
+    # One importance per input column of X, and the deep/raw view aligned
+    # with the names of the estimator's columns.
+    assert forest.feature_importances_.shape == (X_train.shape[1],)
+    assert forest.feature_importances_.sum() == pytest.approx(1)
+    names = forest.get_feature_names_out()
+    assert list(names[:5]) == ["deep0", "deep1", "deep2", "deep3", "x0"]
+    assert forest.transformed_feature_importances_.shape == names.shape == (4 + X_train.shape[1],)
+    assert forest.transform(X_train[:3]).shape == (3, len(names))
+    boosted = HybridClassifier(extractor, HistGradientBoostingClassifier(**FAST_HGB), cv=None)
+    boosted.fit(X_train, y_train)
+    assert not hasattr(boosted, "feature_importances_")
+    assert not hasattr(boosted, "transformed_feature_importances_")
 
 
 def test_importance_shares_follow_what_the_estimator_relies_on():

@@ -8,33 +8,47 @@ from sklearn.base import (
     ClassifierMixin,
     MetaEstimatorMixin,
     RegressorMixin,
+    TransformerMixin,
     _fit_context,
     clone,
     is_classifier,
     is_regressor,
 )
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_method_params,
     _check_sample_weight,
+    _check_y,
+    check_consistent_length,
     check_is_fitted,
-    has_fit_parameter,
 )
 
 from ..core._atomic import all_or_nothing
-from ..core._validation import validate_X
 from ..features import NeuralFeatureExtractor
 from ..utils._doc_link import DocLinkMixin
-from ._importance import importance_shares
+from ._importance import importance_shares, input_attributions
+from ._inputs import as_2d, check_input, combine, deep_names, is_pandas_frame
+from ._routing import (
+    PARTS,
+    class_factors,
+    metadata_router,
+    route_fit_params,
+    with_class_weight,
+)
 
 _PARAMS_DOC = """
     extractor : transformer, default=None
         Makes the deep features: fitted on ``(X, y)``, then its ``transform``
         is used.  ``None`` means a default :class:`NeuralFeatureExtractor`
         (a dense network for tabular X, a CNN for images and signals).  Any
-        scikit-learn transformer works, e.g. a Pipeline or a PCA.
+        scikit-learn transformer works, e.g. a Pipeline, a PCA, or a
+        ColumnTransformer selecting DataFrame columns by name: X reaches it
+        as given.
 
     estimator : estimator, default=None
         The data miner trained on the deep features (and, with
@@ -45,7 +59,10 @@ _PARAMS_DOC = """
 
     passthrough : bool, default=True
         Also give the estimator the raw features of X (flattened for images),
-        after the deep ones.
+        after the deep ones.  When X is a pandas DataFrame the estimator gets
+        one too, with X's columns and dtypes, so it must handle any
+        non-numeric column (e.g. a ``category`` column with
+        HistGradientBoosting, or a Pipeline that encodes it).
 
     cv : int, cross-validation generator, iterable or None, default=5
         Where the estimator's deep features come from.  The estimator learns
@@ -72,7 +89,8 @@ _ATTRIBUTES_DOC = """
         the deep features of X.
 
     estimator_ : estimator
-        The estimator fitted on the deep (and raw) features.
+        The estimator fitted on the deep (and raw) features, named by
+        :meth:`get_feature_names_out`.
 
     n_deep_features_ : int
         Number of deep features; the estimator's input columns are these,
@@ -88,6 +106,21 @@ _ATTRIBUTES_DOC = """
         estimator's score (log-loss, accuracy or R^2) is measured.  With
         ``passthrough=False`` they are 1 and 0; both are NaN if the
         estimator's predictions do not depend on its input at all.
+
+    transformed_feature_importances_ : ndarray of shape (n_transformed_features,)
+        The estimator's own ``feature_importances_``, one per column of
+        :meth:`transform`, named by :meth:`get_feature_names_out`; only when
+        the fitted estimator has ``feature_importances_``.
+
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
+        Importance of each input feature of X, summing to what
+        ``transformed_feature_importances_`` sums to (1 for trees).  A raw
+        feature keeps its own importance; each deep feature's importance is
+        divided among the inputs in proportion to how far shuffling each
+        input (across 200 training rows) moves that deep feature.  Only
+        when the fitted estimator has ``feature_importances_``; it is what
+        :class:`~sklearn.feature_selection.SelectFromModel` and
+        :class:`~sklearn.feature_selection.RFE` read.
 
     n_features_in_ : int
         Number of values in one sample of X.
@@ -108,7 +141,13 @@ def _estimator_has(attr):
     return check
 
 
-class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
+def _non_numeric_columns(X):
+    if not is_pandas_frame(X):
+        return []
+    return [str(c) for c, dtype in X.dtypes.items() if dtype.kind not in "biuf"]
+
+
+class _BaseHybrid(TransformerMixin, MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {
         "extractor": [HasMethods(["fit", "transform", "get_params"]), None],
         "estimator": [HasMethods(["fit", "predict", "get_params"]), None],
@@ -135,17 +174,27 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
     def _encode_target(self, y):
         """Validate ``y`` and return what the extractor and estimator learn."""
 
+    def _class_factors(self, y, sample_weight):
+        """Weight of each encoded class, or None for no class weights."""
+        return None
+
     _extractor_target = None
     _kind = None
 
     def _estimator_to_fit(self, seed=None):
-        if self.estimator is None:
-            return self._default_estimator().set_params(random_state=seed)
-        return self.estimator
+        if self.estimator is not None:
+            return self.estimator
+        estimator = self._default_estimator().set_params(random_state=seed)
+        if _routing_enabled():  # the parts made here take sample weights
+            estimator.set_fit_request(sample_weight=True)
+        return estimator
 
     def _extractor_to_fit(self, seed=None):
         if self.extractor is None:
-            return NeuralFeatureExtractor(target=self._extractor_target, random_state=seed)
+            extractor = NeuralFeatureExtractor(target=self._extractor_target, random_state=seed)
+            if _routing_enabled():
+                extractor.set_fit_request(sample_weight=True)
+            return extractor
         extractor = clone(self.extractor)
         if isinstance(extractor, NeuralFeatureExtractor) and extractor.target == "auto":
             # Integer regression targets look like classes to "auto".
@@ -164,70 +213,118 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
                 f"got {estimator!r}."
             )
 
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``fit`` routes metadata (e.g. ``sample_weight``) to the ``fit`` of
+        the extractor and of the estimator, and to the ``split`` of the
+        ``cv`` splitter (e.g. ``groups`` for
+        :class:`~sklearn.model_selection.GroupKFold`), as each requests
+        them.  The extractor and estimator this class makes request
+        ``sample_weight``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating the routing information.
+        """
+        return metadata_router(self, self._extractor_to_fit(), self._estimator_to_fit())
+
     # --------------------------------------------------------------- fitting
     @all_or_nothing
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the extractor, then the estimator on the features it makes.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
-            Training samples: rows, or images and signals for a CNN
-            extractor.
+        X : array-like or DataFrame of shape (n_samples, ...)
+            Training samples: rows (a DataFrame goes to the extractor as it
+            is), or images and signals for a CNN extractor.
         y : array-like of shape (n_samples,)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights, passed to the extractor and the estimator
-            (both must accept them).
+            (both must accept them), or with metadata routing enabled, to
+            the parts that request them.
+        **fit_params : dict
+            Further metadata, only with
+            ``sklearn.set_config(enable_metadata_routing=True)``: routed to
+            the parts' ``fit`` and the ``cv`` splitter (``groups``) as they
+            request them.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        X, y = validate_X(
-            self, X, reset=True, y=y,
-            y_kwargs={"multi_output": False, "y_numeric": self._kind == "regressor"},
-        )
+        _raise_for_params(fit_params, self, "fit")
+        X = check_input(self, X, reset=True)
+        y = _check_y(y, multi_output=False, y_numeric=self._kind == "regressor")
+        check_consistent_length(X, y)
         y = self._encode_target(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
         # The defaults made here are seeded from random_state; parts passed in
         # keep their own random_state.
         seeds = [None, None]
         if self.random_state is not None:
             seeds = check_random_state(self.random_state).randint(2**31 - 1, size=2).tolist()
-        extractor = self._extractor_to_fit(seeds[0])
-        estimator = self._estimator_to_fit(seeds[1])
-        self._check_estimator_kind(estimator)
-        fit_params = {}
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X.reshape(len(X), -1))
-            for name, component in (("extractor", extractor), ("estimator", estimator)):
-                if not has_fit_parameter(component, "sample_weight"):
-                    raise TypeError(
-                        f"{type(self).__name__} got sample_weight, but its {name} "
-                        f"{type(component).__name__} does not accept sample_weight in fit."
-                    )
-            fit_params["sample_weight"] = sample_weight
+        parts = {
+            "extractor": self._extractor_to_fit(seeds[0]),
+            "estimator": self._estimator_to_fit(seeds[1]),
+        }
+        self._check_estimator_kind(parts["estimator"])
+        params = route_fit_params(self, parts, sample_weight, fit_params)
+        factors = self._class_factors(y, sample_weight)
+        if factors is not None:
+            for name in PARTS:
+                parts[name], params[name] = with_class_weight(
+                    self, name, parts[name], params[name], y, factors
+                )
 
-        extractor_ = clone(extractor).fit(X, y, **fit_params)
-        deep = np.asarray(extractor_.transform(X))
+        extractor_ = clone(parts["extractor"]).fit(X, y, **params["extractor"])
+        deep = as_2d(extractor_.transform(X))
         if self.cv is not None:
-            deep = self._out_of_fold_features(extractor, X, y, sample_weight, deep)
-        features = self._stack(deep, X)
-        estimator_ = clone(estimator).fit(features, y, **fit_params)
+            deep = self._out_of_fold_features(parts["extractor"], X, y, params, deep)
+        as_frame = is_pandas_frame(X)
+        names = self._output_names(deep.shape[1])
+        features = combine(deep, X, passthrough=self.passthrough, names=names, as_frame=as_frame)
+        estimator_ = self._fit_estimator(parts["estimator"], features, y, params, X)
 
         self.extractor_ = extractor_
         self.estimator_ = estimator_
         self.n_deep_features_ = deep.shape[1]
+        self._frame_features = as_frame
         self.deep_importance_share_, self.raw_importance_share_ = importance_shares(
-            estimator_, features, y, sample_weight, deep.shape[1],
+            estimator_, features, y, params["estimator"].get("sample_weight"), deep.shape[1],
             classifier=self._kind == "classifier",
             n_classes=len(getattr(self, "classes_", ())),
         )
+        # Measured only for estimators with importances to carry back to X.
+        self._input_attributions = (
+            input_attributions(extractor_, X)
+            if hasattr(estimator_, "feature_importances_") else None
+        )
         return self
 
-    def _out_of_fold_features(self, extractor, X, y, sample_weight, in_sample):
+    def _fit_estimator(self, estimator, features, y, params, X):
+        try:
+            return clone(estimator).fit(features, y, **params["estimator"])
+        except (ValueError, TypeError) as exc:
+            text = _non_numeric_columns(X) if self.passthrough else []
+            if not text:
+                raise
+            raise ValueError(
+                f"{type(self).__name__} passes X's own columns to its estimator "
+                f"(passthrough=True), and {type(estimator).__name__} failed on them; "
+                f"non-numeric columns: {text}.  Encode them in the estimator (a "
+                "Pipeline), give them the 'category' dtype for HistGradientBoosting, "
+                f"or set passthrough=False.  The estimator said: {exc}"
+            ) from exc
+
+    def _out_of_fold_features(self, extractor, X, y, params, in_sample):
         """Deep features of each sample from an extractor that did not see it.
 
         Each fold's network learns its own coordinates (unit 3 of one network
@@ -238,13 +335,14 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
         from sklearn.model_selection import check_cv
 
         cv = check_cv(self.cv, y, classifier=self._kind == "classifier")
-        weights = np.ones(len(X)) if sample_weight is None else sample_weight
-        deep = np.zeros_like(in_sample)
-        tested = np.zeros(len(X), dtype=int)
-        for train, test in cv.split(X.reshape(len(X), -1), y):
-            params = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
-            fold = clone(extractor).fit(X[train], y[train], **params)
-            embedded = np.asarray(fold.transform(X))
+        weights = params["extractor"].get("sample_weight")
+        weights = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+        deep = np.zeros(in_sample.shape, dtype=np.result_type(in_sample, np.float32))
+        tested = np.zeros(len(y), dtype=int)
+        for train, test in cv.split(X, y, **params["splitter"]):
+            fold_params = _check_method_params(X, params["extractor"], indices=train)
+            fold = clone(extractor).fit(_safe_indexing(X, train), y[train], **fold_params)
+            embedded = as_2d(fold.transform(X)).astype(np.float64)
             mapping = _alignment(embedded[train], in_sample[train], weights[train])
             deep[test] = _with_bias(embedded[test]) @ mapping
             tested[test] += 1
@@ -256,29 +354,89 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
             )
         return deep
 
-    def _stack(self, deep, X):
-        if not self.passthrough:
-            return deep
-        flat = X.reshape(len(X), -1)
-        return np.hstack([deep, flat.astype(np.result_type(deep, flat), copy=False)])
-
     # ------------------------------------------------------------ inference
+    def _output_names(self, n_deep):
+        names = deep_names(n_deep)
+        if self.passthrough:
+            names += [str(name) for name in _check_feature_names_in(self, None)]
+        return names
+
     def _features(self, X):
         check_is_fitted(self)
-        X = validate_X(self, X, reset=False)
-        return self._stack(np.asarray(self.extractor_.transform(X)), X)
+        X = check_input(self, X, reset=False)
+        deep = as_2d(self.extractor_.transform(X))
+        return combine(
+            deep, X, passthrough=self.passthrough,
+            names=self._output_names(self.n_deep_features_),
+            as_frame=getattr(self, "_frame_features", False),
+        )
+
+    def transform(self, X):
+        """The features the estimator gets for ``X``: deep, then (with passthrough) raw.
+
+        Like :meth:`~sklearn.ensemble.StackingClassifier.transform`: the
+        estimator's input at prediction time, with the columns named by
+        :meth:`get_feature_names_out`.  (The estimator was trained on
+        out-of-fold deep features when ``cv`` is set.)
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, ...)
+            Samples.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_transformed_features)
+            ``n_deep_features_`` deep features, then with ``passthrough`` the
+            ``n_features_in_`` raw ones.  ``set_output(transform="pandas")``
+            makes it a DataFrame.
+        """
+        return np.asarray(self._features(X))
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the columns of :meth:`transform`: ``deep0``, ``deep1``, ..., then the raw ones.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Names of the input features, used with ``passthrough``: ``None``
+            means ``feature_names_in_``, or ``x0``, ``x1``, ... when X had no
+            column names.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``n_deep_features_`` names ``deep0`` ... then, with
+            ``passthrough``, the input feature names.  They name
+            ``transformed_feature_importances_`` and the estimator's columns.
+        """
+        check_is_fitted(self, "n_deep_features_")
+        names = deep_names(self.n_deep_features_)
+        if self.passthrough:
+            names += list(_check_feature_names_in(self, input_features))
+        return np.asarray(names, dtype=object)
+
+    @property
+    def transformed_feature_importances_(self):
+        """The estimator's importances of the columns of ``transform``."""
+        check_is_fitted(self)
+        return self.estimator_.feature_importances_
 
     @property
     def feature_importances_(self):
-        """Impurity-based importances of the estimator's input columns.
-
-        Only when the fitted estimator has ``feature_importances_`` (random
-        forests, decision trees, XGBoost, LightGBM; not
-        HistGradientBoosting): the first ``n_deep_features_`` entries belong
-        to the deep features, the rest to the raw ones.
-        """
-        check_is_fitted(self)
-        return self.estimator_.feature_importances_
+        """Importance of each input feature of X (see the class's Attributes)."""
+        transformed = self.transformed_feature_importances_
+        attributions = getattr(self, "_input_attributions", None)
+        if attributions is None:
+            raise AttributeError(
+                "feature_importances_ needs the input attributions measured at fit; "
+                "refit the hybrid."
+            )
+        n_deep = self.n_deep_features_
+        importances = np.asarray(transformed[:n_deep], dtype=np.float64) @ attributions
+        if self.passthrough:
+            importances = importances + np.asarray(transformed[n_deep:], dtype=np.float64)
+        return importances
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -299,6 +457,15 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
     Parameters
     ----------
     {_PARAMS_DOC.strip().format(kind="classifier", default="HistGradientBoostingClassifier", folds="stratified")}
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, given to the extractor and to the estimator:
+        as their own ``class_weight`` where they have that parameter (a
+        random forest, HistGradientBoosting), otherwise multiplied into the
+        sample weights of their ``fit`` (the default
+        :class:`NeuralFeatureExtractor`); a part that takes neither is an
+        error.  ``"balanced"`` weighs each class inversely to its total
+        sample weight; a dict maps class labels to weights (others weigh 1).
 
     Attributes
     ----------
@@ -346,6 +513,31 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
 
     _kind = "classifier"
     _extractor_target = "classification"
+
+    _parameter_constraints: dict = {
+        **_BaseHybrid._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        extractor=None,
+        estimator=None,
+        *,
+        passthrough=True,
+        cv=5,
+        random_state=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            extractor, estimator, passthrough=passthrough, cv=cv, random_state=random_state
+        )
+        self.class_weight = class_weight
+
+    def _class_factors(self, y, sample_weight):
+        if self.class_weight is None:
+            return None
+        return class_factors(self.class_weight, self.classes_, y, sample_weight)
 
     def _default_estimator(self):
         # Imported here: sklearn.ensemble would add ~0.1 s to `import skdeepmine`.
