@@ -35,6 +35,22 @@ _COMMON_PARAMS_DOC = """
         ``(a, b)`` as a single-channel image, ``"signal"`` as a signal of
         length ``a`` with ``b`` channels.
 
+    image_size : int, tuple of (int, int) or None, default=None
+        When X is a 1-D array of image file paths: ``(height, width)`` each
+        image is resized to (an int means a square).  ``None`` takes the size
+        of the first training image.  Images are read a batch at a time while
+        the network trains, with the reader of
+        :func:`~skdeepmine.datasets.load_image_folder` (pixels in [0, 255]).
+        Prediction reads images at the fitted size.
+
+    color_mode : {"rgb", "grayscale", "rgba"}, default="rgb"
+        Channels of images read from file paths: 3, 1 or 4.
+
+    crop_to_aspect_ratio : bool, default=False
+        Crop the centre of each image read from a file to the aspect ratio of
+        ``image_size`` instead of stretching it, as Keras's
+        ``image_dataset_from_directory(crop_to_aspect_ratio=True)``.
+
     filters : tuple of int, default=(32, 64)
         Number of filters of each convolution block.
 
@@ -99,6 +115,9 @@ class _BaseCNN(BaseKerasEstimator):
         **BaseKerasEstimator._parameter_constraints,
         "input_shape": [tuple, None],
         "input_kind": [StrOptions({"auto", "image", "signal"})],
+        "image_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
+        "color_mode": [StrOptions({"rgb", "grayscale", "rgba"})],
+        "crop_to_aspect_ratio": ["boolean"],
         "filters": [tuple, list],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
@@ -116,6 +135,14 @@ class _BaseCNN(BaseKerasEstimator):
 
     def _network_input_shape(self, sample_shape):
         return network_input_shape(sample_shape, self.input_shape, self.input_kind)
+
+    def _image_reading(self):
+        """How X given as image file paths is read (core/_paths.py)."""
+        return {
+            "image_size": self.image_size,
+            "color_mode": self.color_mode,
+            "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+        }
 
     def _build_model(self, meta, seed):
         model, compiled = super()._build_model(meta, seed)
@@ -191,6 +218,9 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         model_kwargs=None,
         input_shape=None,
         input_kind="auto",
+        image_size=None,
+        color_mode="rgb",
+        crop_to_aspect_ratio=False,
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
@@ -222,6 +252,9 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.model_kwargs = model_kwargs
         self.input_shape = input_shape
         self.input_kind = input_kind
+        self.image_size = image_size
+        self.color_mode = color_mode
+        self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size
@@ -300,6 +333,9 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         model_kwargs=None,
         input_shape=None,
         input_kind="auto",
+        image_size=None,
+        color_mode="rgb",
+        crop_to_aspect_ratio=False,
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
@@ -330,6 +366,9 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.model_kwargs = model_kwargs
         self.input_shape = input_shape
         self.input_kind = input_kind
+        self.image_size = image_size
+        self.color_mode = color_mode
+        self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size

@@ -20,6 +20,7 @@ from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing
 from ._backend import get_keras
 from ._engine import predict_raw
+from ._paths import is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
 from ._training import checkout_trainer, train
@@ -85,7 +86,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
     def _y_validation_kwargs(self):
         return {"multi_output": False, "y_numeric": False}
 
-    def _sample_weight_multiplier(self, y, sample_weight):
+    def _sample_weight_multiplier(self, y):
         """Per-sample factors applied on top of ``sample_weight`` (class weights)."""
         return None
 
@@ -134,7 +135,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         )
         y = self._encode_target(y, reset=not continuing, classes=classes)
         weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
-        multiplier = self._sample_weight_multiplier(y, weights)
+        multiplier = self._sample_weight_multiplier(y)
         weights = weights * multiplier if multiplier is not None else weights.copy()
         # A zero weight means "as if the row were absent": drop it outright.
         kept = weights > 0
@@ -162,7 +163,10 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             optimizer_state, history = None, []
 
         dtype = model.inputs[0].dtype
-        x = np.asarray(X, dtype=dtype).reshape((len(X),) + input_shape)
+        if is_image_paths(X):  # read a batch at a time by the training loop
+            x = X.reshape((len(X),) + input_shape)
+        else:
+            x = np.asarray(X, dtype=dtype).reshape((len(X),) + input_shape)
         y = self._loss_target(y, model, loss)
         w = weights.astype(dtype)
         train_data, validation_data = (x, y, w), None
@@ -318,6 +322,8 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         check_is_fitted(self)
         X = validate_X(self, X, reset=False)
         x = X.reshape((len(X),) + self.input_shape_)
+        if is_image_paths(x):  # decode and infer a chunk at a time
+            return x.map_batches(lambda part: predict_raw(self.model_, part))
         return predict_raw(self.model_, x)
 
     def __sklearn_tags__(self):

@@ -136,19 +136,29 @@ class checkout_trainer:
         return False
 
 
+def _take(x, indices):
+    """``x[index]`` for each index array; a source with ``stream`` reads them ahead.
+
+    Image paths (``_paths.ImagePaths``) decode their batches in worker
+    threads while the network trains on the previous one.
+    """
+    stream = getattr(x, "stream", None)
+    return stream(indices) if stream is not None else (x[index] for index in indices)
+
+
 def _batches(n_samples, batch_size, rng):
     order = rng.permutation(n_samples)
-    for start in range(0, n_samples, batch_size):
-        yield order[start : start + batch_size]
+    return [order[start : start + batch_size] for start in range(0, n_samples, batch_size)]
 
 
 def _evaluate(trainer, data, batch_size):
     x, y, w = data
     total = 0.0
     outputs = []
-    for start in range(0, len(x), max(batch_size, 1024)):
-        stop = start + max(batch_size, 1024)
-        part, out = trainer.evaluate(x[start:stop], y[start:stop], w[start:stop])
+    size = max(batch_size, 1024)
+    indices = [np.arange(start, min(start + size, len(x))) for start in range(0, len(x), size)]
+    for index, x_part in zip(indices, _take(x, indices)):
+        part, out = trainer.evaluate(x_part, y[index], w[index])
         total += float(part)
         outputs.append(np.asarray(out))
     return total / float(np.sum(w)), np.concatenate(outputs)
@@ -193,8 +203,9 @@ def train(
         for callback in callbacks:
             callback.on_epoch_begin(first_epoch + epoch)
         total = 0.0
-        for index in _batches(len(x), batch_size, rng):
-            total += trainer.step(x[index], y[index], w[index])
+        indices = _batches(len(x), batch_size, rng)
+        for index, x_part in zip(indices, _take(x, indices)):
+            total += trainer.step(x_part, y[index], w[index])
         record = {"epoch": first_epoch + epoch + 1, "loss": float(total) / weight_sum}
         if validation_data is not None:
             record["val_loss"], outputs = _evaluate(trainer, validation_data, batch_size)

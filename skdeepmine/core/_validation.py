@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._paths import image_paths_input, looks_like_paths
 
 FLOAT_DTYPES = (np.float64, np.float32)
 

@@ -1,0 +1,120 @@
+"""CNN estimators taking X as image file paths, read a batch at a time while training."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from skdeepmine import CNNClassifier, CNNRegressor
+from skdeepmine.datasets import load_image_folder
+
+FAST = dict(
+    filters=(4,), dense_units=(8,), epochs=2, batch_size=16, random_state=0,
+    color_mode="grayscale", rescale=1 / 255,
+)
+# Where the bright 4x4 patch sits decides the class.
+PATCHES = {"top_left": (0, 0), "bottom_right": (4, 4), "top_right": (0, 4)}
+
+
+def _write_split(root, n_per_class, rng, classes=PATCHES):
+    for name in classes:
+        row, col = PATCHES[name]
+        folder = root / name
+        folder.mkdir(parents=True)
+        for i in range(n_per_class):
+            pixels = rng.randint(0, 70, size=(8, 8)).astype(np.uint8)
+            pixels[row : row + 4, col : col + 4] = rng.randint(180, 255)
+            Image.fromarray(pixels).save(folder / f"{i:03d}.png")
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    root = tmp_path_factory.mktemp("images")
+    rng = np.random.RandomState(0)
+    _write_split(root / "train", 20, rng)
+    # The test split lacks a class: read with the training classes it must
+    # keep their numbers.
+    _write_split(root / "test", 8, rng, classes=["top_left", "top_right"])
+    return root
+
+
+@pytest.fixture(scope="module")
+def train_paths(folders):
+    return load_image_folder(folders / "train", load_images=False)
+
+
+def test_folder_of_paths_fits_and_scores_on_a_test_folder_with_classes(folders, train_paths):
+    clf = CNNClassifier(**{**FAST, "epochs": 8, "learning_rate": 0.01}).fit(train_paths.filenames, train_paths.target)
+    assert clf.input_shape_ == (8, 8, 1) and clf.n_features_in_ == 64
+    with pytest.warns(UserWarning, match="'bottom_right'.*has no folder"):
+        test = load_image_folder(
+            folders / "test", classes=train_paths.target_names, load_images=False
+        )
+    assert set(test.target) == {1, 2}
+    assert clf.score(test.filenames, test.target) >= 0.9
+    # Without classes= the test folder would number top_right 1, not 2.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        shifted = load_image_folder(folders / "test", load_images=False)
+    assert clf.score(shifted.filenames, shifted.target) <= 0.6
+
+
+def test_paths_train_and_predict_exactly_like_the_decoded_array(folders, train_paths):
+    X, y = load_image_folder(folders / "train", image_size=8, color_mode="grayscale", return_X_y=True)
+    paths = train_paths.filenames
+    weights = np.where(y == 1, 2.0, 1.0)
+    from_array = CNNClassifier(**FAST, class_weight="balanced").fit(X, y, sample_weight=weights)
+    from_paths = CNNClassifier(**FAST, class_weight="balanced").fit(
+        list(paths), y, sample_weight=weights
+    )
+    expected = from_array.predict_proba(X)
+    np.testing.assert_allclose(from_paths.predict_proba(paths), expected, atol=1e-6)
+    # Either estimator reads either kind of X at predict.
+    np.testing.assert_allclose(from_array.predict_proba(paths), expected, atol=1e-6)
+    np.testing.assert_allclose(from_paths.predict_proba(X), expected, atol=1e-6)
+    restored = pickle.loads(pickle.dumps(from_paths))
+    np.testing.assert_allclose(restored.predict_proba(paths), expected, atol=1e-6)
+    # Early stopping's validation split and partial_fit take paths too.
+    stopped = CNNClassifier(**FAST, early_stopping=True).fit(paths, y)
+    assert len(stopped.validation_scores_) == 2
+    stepped = CNNClassifier(**FAST).partial_fit(paths[:30], y[:30], classes=[0, 1, 2])
+    stepped.partial_fit(paths[30:], y[30:])
+    assert stepped.predict(paths).shape == (60,)
+    reg = CNNRegressor(**FAST).fit(paths, y.astype(float))
+    np.testing.assert_allclose(reg.predict(paths), reg.predict(X), atol=1e-5)
+
+
+def test_cross_validation_and_grid_search_over_paths(train_paths):
+    paths, y = train_paths.filenames, train_paths.target
+    scores = cross_val_score(CNNClassifier(**FAST), paths, y, cv=2)
+    assert scores.shape == (2,)
+    search = GridSearchCV(CNNClassifier(**FAST), {"image_size": [4, 8]}, cv=2).fit(paths, y)
+    assert search.best_estimator_.input_shape_ in {(4, 4, 1), (8, 8, 1)}
+    assert search.predict(paths).shape == (60,)
+
+
+def test_corrupt_file_mid_fit_names_it_and_keeps_the_fitted_estimator(folders, train_paths, tmp_path):
+    paths, y = train_paths.filenames, train_paths.target
+    clf = CNNClassifier(**FAST).fit(paths, y)
+    before = clf.predict_proba(paths)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG not really")
+    spoiled = paths.copy().astype(object)
+    spoiled[37] = broken
+    with pytest.raises(ValueError, match=r"Cannot read image .*broken.png"):
+        clf.fit(spoiled, y)
+    np.testing.assert_array_equal(clf.predict_proba(paths), before)
+    with pytest.raises(ValueError, match="broken.png"):
+        clf.predict(spoiled)
+
+
+def test_path_input_errors_are_named(train_paths):
+    paths, y = train_paths.filenames, train_paths.target
+    with pytest.raises(TypeError, match=r"X\[1\] is int"):
+        CNNClassifier(**FAST).fit([paths[0], 3] + list(paths[2:]), y)
+    clf = CNNClassifier(**FAST).fit(paths, y)
+    with pytest.raises(ValueError, match="fitted on samples of shape"):
+        clf.set_params(color_mode="rgb").predict(paths)
