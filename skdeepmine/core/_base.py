@@ -86,7 +86,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
     def _y_validation_kwargs(self):
         return {"multi_output": False, "y_numeric": False}
 
-    def _sample_weight_multiplier(self, y):
+    def _sample_weight_multiplier(self, y, sample_weight):
         """Per-sample factors applied on top of ``sample_weight`` (class weights)."""
         return None
 
@@ -135,7 +135,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         )
         y = self._encode_target(y, reset=not continuing, classes=classes)
         weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
-        multiplier = self._sample_weight_multiplier(y)
+        multiplier = self._sample_weight_multiplier(y, weights)
         weights = weights * multiplier if multiplier is not None else weights.copy()
         # A zero weight means "as if the row were absent": drop it outright.
         kept = weights > 0
