@@ -56,6 +56,15 @@ _LOOKED_FOR = {
     "find_deep_clusters": ("deep_clusters", "deep_clusters"),
 }
 
+#: Miners that only look when the data has something for them to look at.
+_LOOKS_AT = {
+    "find_target_quality": lambda data: bool(data.targets),
+    "find_class_imbalance": lambda data: any(
+        t.task == "classification" for t in data.targets),
+    "find_skewed_target": lambda data: any(t.task == "regression" for t in data.targets),
+    "find_deep_clusters": lambda data: data.deep is not None,
+}
+
 
 def check_kinds(kinds):
     """Validate a ``kinds`` parameter; return the tuple of kinds to mine."""
@@ -98,8 +107,9 @@ def check_table(X):
     return check_array(X, dtype="numeric", ensure_all_finite=False)
 
 
-def _nothing_found(miner, kind):
-    if miner.__name__ not in _LOOKED_FOR:
+def _nothing_found(miner, kind, data):
+    looks = _LOOKS_AT.get(miner.__name__, lambda data: True)
+    if miner.__name__ not in _LOOKED_FOR or not looks(data):
         return None
     name, what = _LOOKED_FOR[miner.__name__]
     key = f"what.{what}"
@@ -154,8 +164,8 @@ def mine(X, y, settings, *, kinds, task="auto", feature_names=None, deep=None,
         for kind in kinds:
             for miner in DATA_MINERS[kind]:
                 found = miner(data)
-                if not found and (miner.__name__ != "find_deep_clusters" or deep is not None):
-                    found = [f for f in [_nothing_found(miner, kind)] if f is not None]
+                if not found:
+                    found = [f for f in [_nothing_found(miner, kind, data)] if f is not None]
                 findings.extend(found)
     if model is not None:
         from ._model import mine_model

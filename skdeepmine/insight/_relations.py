@@ -157,10 +157,13 @@ def relation_tests(data):
     return table
 
 
-def ranked_features(data, target):
-    """Features of ``target`` related ones first (by effect), then the others."""
+def ranked_features(data, target, *, related=False):
+    """Features of ``target``, related ones first (by effect); only those if ``related``."""
     table = relation_tests(data)
-    return list(table.loc[table["target"] == target.name, "column"])
+    chosen = table["target"] == target.name
+    if related:
+        chosen &= table["related"]
+    return list(table.loc[chosen, "column"])
 
 
 # ------------------------------------------------------------------ contrasts
@@ -397,7 +400,7 @@ def find_redundant_features(data):
         },
         chart=chart,
         **text(("redundant.title", {"n_pairs": len(pairs)}), [("redundant", {
-            "threshold": threshold, "q_max": max(p[4] for p in pairs), "groups": groups,
+            "n_pairs": len(pairs), "threshold": threshold, "q_max": max(p[4] for p in pairs), "groups": groups,
         })]),
     )]
 

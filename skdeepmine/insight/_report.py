@@ -73,12 +73,21 @@ class InsightReport:
     >>> from skdeepmine.insight import InsightReport
     >>> X = np.array([[0.0, 1.0], [1.0, 1.0], [0.0, 1.0], [2.0, 1.0]] * 5)
     >>> report = InsightReport.from_data(X, kinds=["data_quality"], random_state=0)
-    >>> [finding.name for finding in report.insights]
+    >>> [finding.name for finding in report.found]
     ['constant_columns', 'duplicate_rows']
-    >>> report.to_frame()[["kind", "strength"]]
-                kind  strength
-    0   data_quality       1.0
-    1   data_quality       1.0
+    >>> report.checked[0].message
+    'Looked for missing values: none found.'
+    >>> print(report)  # doctest: +ELLIPSIS
+    Insight report: 2 findings
+    1. [data quality] 1 constant column (1.00)
+    2. [data quality] 17 duplicate rows (1.00)
+    Checked, nothing found:
+      - Looked for missing values: none found.
+    ...
+    >>> report.to_frame()[["kind", "strength"]].head(2)
+               kind  strength
+    0  data_quality       1.0
+    1  data_quality       1.0
     """
 
     def __init__(self, insights, *, title="Insight report", summary=None, tables=None):
@@ -190,7 +199,7 @@ class InsightReport:
         >>> report = InsightReport.from_estimator(
         ...     DecisionTreeClassifier(random_state=0), X, y,
         ...     kinds=["target"], n_repeats=2, random_state=0)
-        >>> sorted(i.name for i in report.insights)
+        >>> sorted(i.name for i in report.found)
         ['class_errors', 'permutation_importance']
         """
         from ._mine import check_table, mine, settings_from
@@ -435,7 +444,7 @@ class InsightReport:
         >>> X = np.array([[0.0, 1.0], [1.0, 1.0]] * 10)
         >>> report = InsightReport.from_data(X, kinds=["data_quality"], random_state=0)
         >>> page = report.to_html(lang="zh")
-        >>> '<html lang="zh-Hans">' in page, "常数列" in page
+        >>> '<html lang="zh-Hans">' in page, "<h2>发现</h2>" in page
         (True, True)
         """
         from ._html import render_page

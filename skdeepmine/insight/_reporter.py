@@ -112,8 +112,8 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
     ...     LogisticRegression(),
     ... ).fit(X, y)
     >>> report = pipe[0].report_
-    >>> report.insights[0].name
-    'mutual_information'
+    >>> report.insights[0].title
+    'Features related to target: x0'
     >>> pipe[0].transform(X) is X
     True
     """

@@ -97,9 +97,11 @@ def mine_rules(data, target):
     rows = data.sample[target.known[data.sample]]
     if len(rows) < MIN_RULE_ROWS:
         return pd.DataFrame()
-    # The features related to the target first: FP-growth's cost grows
-    # steeply with the number of items.
-    columns = [c for c in ranked_features(data, target) if c != target.name]
+    # Only features related to the target (after the false-discovery control
+    # of the relation tests) make conditions: a table of independent columns
+    # yields no rules, and FP-growth's cost, which grows steeply with the
+    # number of items, stays bounded.
+    columns = [c for c in ranked_features(data, target, related=True) if c != target.name]
     columns = columns[:MAX_RULE_FEATURES]
     feature_items = {}
     for column in columns:

@@ -46,6 +46,7 @@ def find_class_imbalance(data):
             "target": target.name, "majority": str(majority), "minority": str(minority),
             "majority_share": float(shares.iloc[0]), "minority_share": float(shares.iloc[-1]),
             "majority_rows": int(counts.iloc[0]), "minority_rows": int(counts.iloc[-1]),
+            "ratio": float(ratio),
         })]
         if tiny:
             parts.append(("imbalance.tiny", {"classes": tiny, "min_rows": MIN_CLASS_ROWS}))

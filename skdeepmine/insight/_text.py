@@ -234,8 +234,8 @@ EN = {
     ),
     "redundant.title": "{n_pairs:n|redundant feature pair|redundant feature pairs}",
     "redundant": (
-        "These features move together (association at least {threshold:.2f}, "
-        "q <= {q_max:p}): {groups:groups}. Keeping one per group loses little "
+        "{n_pairs:n|pair|pairs} of features move together (association at least "
+        "{threshold:.2f}, q <= {q_max:p}): {groups:groups}. Keeping one per group loses little "
         "information and makes importances easier to read: correlated features "
         "share, and hide, each other's importance (the model's grouped permutation "
         "importance shuffles each group together)."
@@ -282,8 +282,8 @@ EN = {
     "pca.title": "{needed} of {n_features} dimensions carry {target:pct} of the variance",
     "pca": (
         "{needed:n|principal component|principal components} {needed:pick|explains|explain} "
-        "{explained:pct} of the variance of the {n_features} standardised features; "
-        "the first ({first:pct}) is led by {leading:list}."
+        "{explained:pct} of the variance of the {n_features} standardised features "
+        "(at least {target:pct}); the first ({first:pct}) is led by {leading:list}."
     ),
     "pca.compress": (
         "The data lies close to a {needed}-dimensional space: "
@@ -311,7 +311,8 @@ EN = {
     "imbalance.title": "{target} is imbalanced ({ratio:num} to 1)",
     "imbalance": (
         "{majority} makes up {majority_share:pct} of {target} ({majority_rows} rows) "
-        "and {minority} only {minority_share:pct} ({minority_rows} rows). Always "
+        "and {minority} only {minority_share:pct} ({minority_rows} rows): {ratio:num} to 1. "
+        "Always "
         "predicting {majority} already scores {majority_share:pct} accuracy: pass "
         "class_weight=\"balanced\" (skdeepmine's classifiers, RandomForest, "
         "HistGradientBoosting, LogisticRegression) or resample, and compare models "
@@ -328,14 +329,16 @@ EN = {
     ),
     "skew.title": "{target} is skewed to the {direction:word} (skewness {skewness:.2f})",
     "skew.log1p": (
-        "{target} has a long {direction:word} tail: mean {mean:num} vs median "
-        "{median:num}. Squared-error models chase the tail; fit on log1p(target): "
+        "{target} has a long {direction:word} tail (skewness {skewness:.2f}): mean "
+        "{mean:num} vs median {median:num}. Squared-error models chase the tail; fit "
+        "on log1p(target): "
         "TransformedTargetRegressor(regressor=..., func=np.log1p, "
         "inverse_func=np.expm1), or judge models by median absolute error."
     ),
     "skew.yeo-johnson": (
-        "{target} has a long {direction:word} tail: mean {mean:num} vs median "
-        "{median:num}. Squared-error models chase the tail; fit on a Yeo-Johnson "
+        "{target} has a long {direction:word} tail (skewness {skewness:.2f}): mean "
+        "{mean:num} vs median {median:num}. Squared-error models chase the tail; fit "
+        "on a Yeo-Johnson "
         "transform of the target: TransformedTargetRegressor(regressor=..., "
         "transformer=PowerTransformer()), or judge models by median absolute error."
     ),
@@ -382,7 +385,7 @@ EN = {
         "Held-out R^2 {r2:.2f}; errors largest for {worst:word} values"
     ),
     "regression_errors": (
-        "On {n_rows} held-out rows the model reaches R^2 {r2:.3f} (MAE {mae:num}). "
+        "On {n_rows} held-out rows the model reaches R^2 {r2:.2f} (MAE {mae:num}). "
         "Mean absolute error is {worst_mae:num} for the {worst:word} third of the "
         "target, against {others:counts}."
     ),
@@ -500,7 +503,7 @@ ZH = {
     ),
     "redundant.title": "{n_pairs} 对冗余特征",
     "redundant": (
-        "这些特征同步变化（关联度至少 {threshold:.2f}，q <= {q_max:p}）：{groups:groups}。"
+        "{n_pairs} 对特征同步变化（关联度至少 {threshold:.2f}，q <= {q_max:p}）：{groups:groups}。"
         "每组只保留一个几乎不损失信息，并使重要性更易解读：相关特征会分摊并掩盖彼此的"
         "重要性（模型的分组置换重要性会把每组一起打乱）。"
     ),
@@ -536,7 +539,8 @@ ZH = {
     ),
     "pca.title": "{n_features} 个维度中的 {needed} 个承载了 {target:pct} 的方差",
     "pca": (
-        "{needed} 个主成分解释了 {n_features} 个标准化特征 {explained:pct} 的方差；"
+        "{needed} 个主成分解释了 {n_features} 个标准化特征 {explained:pct} 的方差"
+        "（至少 {target:pct}）；"
         "第一个主成分（{first:pct}）主要由 {leading:list} 构成。"
     ),
     "pca.compress": (
@@ -556,7 +560,7 @@ ZH = {
     "imbalance.title": "{target} 类别不平衡（{ratio:num} 比 1）",
     "imbalance": (
         "{majority} 占 {target} 的 {majority_share:pct}（{majority_rows} 行），"
-        "{minority} 仅占 {minority_share:pct}（{minority_rows} 行）。总是预测 "
+        "{minority} 仅占 {minority_share:pct}（{minority_rows} 行），即 {ratio:num} 比 1。总是预测 "
         "{majority} 就能得到 {majority_share:pct} 的准确率：请传入 "
         "class_weight=\"balanced\"（skdeepmine 的分类器、RandomForest、"
         "HistGradientBoosting、LogisticRegression）或重采样，并用平衡准确率或 F1 "
@@ -567,14 +571,14 @@ ZH = {
     "imbalance.none": "最大类别的行数是最小类别的 {ratio:num} 倍（低于 {threshold:num}）。",
     "skew.title": "{target} 向{direction:word}偏斜（偏度 {skewness:.2f}）",
     "skew.log1p": (
-        "{target} 有一条长长的{direction:word}尾：均值 {mean:num}，中位数 {median:num}。"
-        "平方误差模型会追逐尾部；请在 log1p(target) 上拟合："
+        "{target} 有一条长长的{direction:word}尾（偏度 {skewness:.2f}）：均值 {mean:num}，"
+        "中位数 {median:num}。平方误差模型会追逐尾部；请在 log1p(target) 上拟合："
         "TransformedTargetRegressor(regressor=..., func=np.log1p, "
         "inverse_func=np.expm1)，或用中位数绝对误差评判模型。"
     ),
     "skew.yeo-johnson": (
-        "{target} 有一条长长的{direction:word}尾：均值 {mean:num}，中位数 {median:num}。"
-        "平方误差模型会追逐尾部；请在目标的 Yeo-Johnson 变换上拟合："
+        "{target} 有一条长长的{direction:word}尾（偏度 {skewness:.2f}）：均值 {mean:num}，"
+        "中位数 {median:num}。平方误差模型会追逐尾部；请在目标的 Yeo-Johnson 变换上拟合："
         "TransformedTargetRegressor(regressor=..., transformer=PowerTransformer())，"
         "或用中位数绝对误差评判模型。"
     ),
@@ -610,7 +614,7 @@ ZH = {
     "class_errors.none": "每个留出行都分类正确。",
     "regression_errors.title": "留出 R^2 {r2:.2f}；{worst:word}值处误差最大",
     "regression_errors": (
-        "在 {n_rows} 个留出行上模型的 R^2 为 {r2:.3f}（MAE {mae:num}）。目标{worst:word}"
+        "在 {n_rows} 个留出行上模型的 R^2 为 {r2:.2f}（MAE {mae:num}）。目标{worst:word}"
         "三分之一处的平均绝对误差为 {worst_mae:num}，其他部分为 {others:counts}。"
     ),
     "deep_share.title": "深度特征承载了混合模型 {deep:pct} 的重要性",
