@@ -1,5 +1,6 @@
 """Fits that change an estimator completely or not at all."""
 
+import contextlib
 import functools
 
 
@@ -26,3 +27,20 @@ def all_or_nothing(fit_method):
             raise
 
     return fit_completely_or_not_at_all
+
+
+@contextlib.contextmanager
+def weights_restored_on_failure(model):
+    """Put ``model``'s weights back if the block raises (``model=None``: no-op).
+
+    For networks trained in place, which the attribute copy above cannot
+    restore: the weights are values inside the model.
+    """
+    saved = None if model is None else [v.numpy() for v in model.variables]
+    try:
+        yield
+    except BaseException:
+        if saved is not None:
+            for variable, value in zip(model.variables, saved):
+                variable.assign(value)
+        raise

@@ -13,13 +13,16 @@ keyed by an *architecture fingerprint* and reused:
   its optimizer and traced train step.  A fit copies its model's weights in,
   trains, and copies them out, so the estimator keeps a model of its own.
 
-Models whose configuration cannot be serialised (subclassed models) get no
-fingerprint; they are trained and served through functions of their own.
+Networks that Keras cannot rebuild faithfully from their configuration get no
+fingerprint: subclassed models and ``Lambda`` layers (their behaviour lives in
+Python code, which two models with one configuration need not share), and
+configurations that cannot be serialised.  They are trained in place and
+served through functions of their own, which live on the model itself so that
+they go when it goes.
 """
 
 import json
 import threading
-import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -38,9 +41,11 @@ def fingerprint(model):
     names (``dense_17``) per process, so two builds of the same architecture
     differ only there.
     """
+    if holds_python_code(model):
+        return None
     try:
         config = model.get_config()
-    except Exception:  # subclassed models without get_config
+    except Exception:  # layers whose configuration cannot be serialised
         return None
     names = {model.name: "model"}
     for index, layer in enumerate(model.layers):
@@ -65,6 +70,33 @@ def fingerprint(model):
         )
     except (TypeError, ValueError):
         return None
+
+
+def _layers(model):
+    """``model`` and every layer inside it, nested models included."""
+    yield model
+    for layer in getattr(model, "layers", None) or []:
+        yield from _layers(layer)
+
+
+def holds_python_code(model):
+    """Whether ``model`` computes with Python code outside its configuration.
+
+    A ``Lambda`` layer's function and a subclassed model's ``call`` are such
+    code: Keras's safe mode refuses to rebuild the first from its
+    configuration, and the second would be rebuilt with whatever class of
+    that name exists when it is rebuilt.
+    """
+    keras = get_keras()
+    for layer in _layers(model):
+        if isinstance(layer, keras.layers.Lambda):
+            return True
+        if isinstance(layer, keras.Model) and not (
+            isinstance(layer, keras.Sequential)
+            or type(layer).__module__.startswith("keras.")  # Functional
+        ):
+            return True
+    return False
 
 
 def _input_spec(model):
@@ -131,7 +163,11 @@ class _Engine:
 
 
 class _UnpooledEngine(_Engine):
-    """Serves one model whose architecture has no fingerprint."""
+    """Serves one model whose architecture has no fingerprint.
+
+    Its trainer trains the model in place: fits of such a model put its
+    weights back themselves when they fail (``core/_base.py``).
+    """
 
     pooled = False
 
@@ -148,8 +184,12 @@ class _UnpooledEngine(_Engine):
 
 
 _engines = OrderedDict()
-_unpooled = weakref.WeakKeyDictionary()
 _engines_lock = threading.Lock()
+# The attribute of an unpooled model holding its engine.  The engine, its
+# traced functions and trainers refer to the model, so a registry outside the
+# model (even a WeakKeyDictionary, whose values would hold their keys) would
+# keep every such model alive; a reference cycle goes with the model.
+_OWN_ENGINE = "_skdeepmine_engine"
 
 
 def engine_for(model):
@@ -162,9 +202,10 @@ def engine_for(model):
         model._skdeepmine_fingerprint = key or ""
     with _engines_lock:
         if not key:
-            engine = _unpooled.get(model)
+            engine = getattr(model, _OWN_ENGINE, None)
             if engine is None:
-                engine = _unpooled[model] = _UnpooledEngine(model)
+                engine = _UnpooledEngine(model)
+                setattr(model, _OWN_ENGINE, engine)
             return engine
         engine = _engines.get(key)
         if engine is None:
@@ -184,6 +225,41 @@ def clone_architecture(model):
     if not clone.built:
         clone.build(model.inputs[0].shape)
     return clone
+
+
+def copy_network(model):
+    """An untrained copy of a user's in-memory network, for one fit.
+
+    The user's own code is trusted here, as it is when the user runs it:
+    ``Lambda`` layers are rebuilt around the very function they hold (Keras's
+    safe deserialisation would refuse it, and a function rebuilt from its
+    bytecode would lose its module's globals), and subclassed models are
+    rebuilt from their configuration with their own class.  Loading files
+    stays in safe mode (``core/_persistence.py``).
+    """
+    keras = get_keras()
+    if isinstance(model, keras.Sequential) or type(model).__module__.startswith("keras."):
+        return keras.models.clone_model(model, clone_function=_copy_layer, recursive=True)
+    return _copy_layer(model)
+
+
+def _copy_layer(layer):
+    keras = get_keras()
+    if isinstance(layer, keras.layers.Lambda):
+        config = layer.get_config()
+        config.update(function=layer.function, arguments=layer.arguments, mask=layer.mask)
+        # Keras keeps a callable output_shape only here (get_config reads it too).
+        config["output_shape"] = getattr(layer, "_output_shape", config.get("output_shape"))
+        return type(layer)(**config)
+    try:
+        return type(layer).from_config(layer.get_config())
+    except NotImplementedError as exc:
+        raise TypeError(
+            f"The layer or model {layer.name!r} ({type(layer).__name__}) cannot "
+            "be copied for training: Keras could not describe it "
+            f"({exc}). Implement its get_config(), as Keras asks of custom "
+            "layers and models, or pass a build function as `model`."
+        ) from None
 
 
 def predict_raw(model, X):
