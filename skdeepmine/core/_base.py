@@ -17,9 +17,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._doc_link import DocLinkMixin
-from ._atomic import all_or_nothing
+from ._atomic import all_or_nothing, weights_restored_on_failure
 from ._backend import get_keras
-from ._engine import predict_raw
+from ._engine import copy_network, predict_raw
 from ._paths import is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
@@ -175,7 +175,9 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
 
         target_spec = ((None,) + y.shape[1:], y.dtype)
         callbacks = list(self.callbacks or [])
-        with checkout_trainer(
+        # A continued fit trains the fitted network; some trainers train it in
+        # place (core/_engine.py), so a failure puts its weights back.
+        with weights_restored_on_failure(model if continuing else None), checkout_trainer(
             model, optimizer_config, loss, target_spec, optimizer_state
         ) as trainer:
             records = train(
@@ -267,7 +269,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             if self.model is None:
                 model = self._build_network(meta)
             elif isinstance(self.model, keras.Model):
-                model = keras.models.clone_model(self.model)
+                model = copy_network(self.model)
                 if getattr(self.model, "compiled", False):
                     model.compile(optimizer=self.model.optimizer.__class__.from_config(
                         self.model.optimizer.get_config()), loss=self.model.loss)
@@ -280,19 +282,25 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
                 "The build function passed as `model` must return a keras.Model; "
                 f"it returned {type(model).__name__}."
             )
+        compiled = {}
+        if getattr(model, "compiled", False) and getattr(model, "loss", None) is not None:
+            compiled["loss"] = model.loss
+            compiled["optimizer"] = keras.optimizers.serialize(model.optimizer)
         input_shape = meta["input_shape"]
-        if not model.built or not getattr(model, "inputs", None):
+        if isinstance(model, keras.Sequential) and not getattr(model, "inputs", None):
             model.build((None,) + input_shape)
+        elif not getattr(model, "inputs", None):
+            # A subclassed model has no symbolic inputs and outputs, which
+            # training and the output check need: call it on some.
+            with keras_build_scope(seed, meta["dtype"]):
+                inputs = keras.Input(input_shape, dtype=meta["dtype"])
+                model = keras.Model(inputs, model(inputs))
         got = tuple(model.inputs[0].shape)[1:]
         if got != input_shape:
             raise ValueError(
                 f"The network given as `model` takes inputs of shape {got}, but X "
                 f"provides samples of shape {input_shape}."
             )
-        compiled = {}
-        if getattr(model, "compiled", False) and getattr(model, "loss", None) is not None:
-            compiled["loss"] = model.loss
-            compiled["optimizer"] = keras.optimizers.serialize(model.optimizer)
         self._check_output(model)
         return model, compiled
 
