@@ -11,6 +11,24 @@ def _output_units(model):
     return int(model.outputs[0].shape[-1])
 
 
+def _check_output_rank(estimator, model, expected):
+    """Refuse networks without one output of shape (n_samples, units).
+
+    TensorFlow would fail deep inside the loss, or broadcast silently.
+    """
+    shapes = [tuple(output.shape) for output in model.outputs]
+    if len(shapes) != 1 or len(shapes[0]) != 2:
+        got = (
+            f"output of shape {shapes[0]}" if len(shapes) == 1
+            else f"{len(shapes)} outputs of shapes {shapes}"
+        )
+        raise ValueError(
+            f"The network's {got} does not fit {type(estimator).__name__}, "
+            f"which needs one output of shape {expected}; end the network with "
+            "a Dense layer on flat features (Flatten or global pooling first)."
+        )
+
+
 _ONE_HOT_LOSSES = {"categorical_crossentropy", "categoricalcrossentropy", "categorical_focal_crossentropy", "categoricalfocalcrossentropy", "kl_divergence", "kldivergence"}
 
 
@@ -100,8 +118,12 @@ class ClassifierCore:
         return y
 
     def _check_output(self, model):
-        units = _output_units(model)
         n_classes = len(self.classes_)
+        expected = f"(n_samples, {n_classes})" + (
+            " or (n_samples, 1)" if n_classes == 2 else ""
+        )
+        _check_output_rank(self, model, expected)
+        units = _output_units(model)
         if units != n_classes and not (units == 1 and n_classes == 2):
             raise ValueError(
                 f"The network's output has {units} units, but y has {n_classes} "
@@ -215,6 +237,7 @@ class RegressorCore:
         return y.astype(model.inputs[0].dtype)
 
     def _check_output(self, model):
+        _check_output_rank(self, model, f"(n_samples, {self.n_outputs_})")
         units = _output_units(model)
         if units != self.n_outputs_:
             raise ValueError(
