@@ -254,12 +254,19 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
 
     def _optimizer_config_from_params(self):
         keras = get_keras()
-        if isinstance(self.optimizer, str):
+        optimizer = self.optimizer
+        if isinstance(optimizer, str):
             optimizer = keras.optimizers.get(
-                {"class_name": self.optimizer, "config": {"learning_rate": self.learning_rate}}
+                {"class_name": optimizer, "config": {"learning_rate": self.learning_rate}}
             )
-        else:
-            optimizer = self.optimizer
+        elif isinstance(optimizer, type):
+            if not issubclass(optimizer, keras.optimizers.Optimizer):
+                raise TypeError(
+                    f"optimizer={optimizer.__name__} is a class but not a subclass "
+                    "of keras.optimizers.Optimizer; pass a name such as 'adam', a "
+                    "Keras optimizer class or a Keras optimizer instance."
+                )
+            optimizer = optimizer(learning_rate=self.learning_rate)
         return keras.optimizers.serialize(optimizer)
 
     def _build_model(self, meta, seed):
