@@ -118,3 +118,24 @@ def test_path_input_errors_are_named(train_paths):
     clf = CNNClassifier(**FAST).fit(paths, y)
     with pytest.raises(ValueError, match="fitted on samples of shape"):
         clf.set_params(color_mode="rgb").predict(paths)
+
+
+def test_extractor_and_hybrid_read_paths_through_the_extractor(folders, train_paths):
+    from skdeepmine import HybridClassifier, NeuralFeatureExtractor
+
+    X, y = load_image_folder(folders / "train", image_size=8, color_mode="grayscale", return_X_y=True)
+    paths = train_paths.filenames
+
+    def extractor():
+        return NeuralFeatureExtractor(
+            3, filters=(4,), hidden_units=(8,), epochs=2, random_state=0,
+            network_params={"color_mode": "grayscale", "rescale": 1 / 255},
+        )
+
+    np.testing.assert_allclose(
+        extractor().fit(paths, y).transform(paths), extractor().fit(X, y).transform(X), atol=1e-5
+    )
+    hybrid = HybridClassifier(extractor=extractor(), cv=None, passthrough=False).fit(paths, y)
+    assert hybrid.predict(paths).shape == (60,)
+    with pytest.raises(ValueError, match="passthrough=False"):
+        HybridClassifier(extractor=extractor(), cv=None).fit(paths, y)

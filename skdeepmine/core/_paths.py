@@ -219,3 +219,12 @@ def image_paths_input(estimator, X, *, reset, y, y_kwargs, has_y):
         y = _check_y(y, **y_kwargs)
         check_consistent_length(source, y)
     return source, y
+
+
+def predict_batches(model, x):
+    """``predict_raw(model, x)``, reading image paths a chunk at a time."""
+    from ._engine import predict_raw
+
+    if is_image_paths(x):
+        return x.map_batches(lambda part: predict_raw(model, part))
+    return predict_raw(model, x)

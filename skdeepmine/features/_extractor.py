@@ -15,9 +15,10 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ..cnn import CNNClassifier, CNNRegressor
-from ..core import BaseKerasEstimator, predict_raw
+from ..core import BaseKerasEstimator
 from ..core._atomic import all_or_nothing
 from ..core._backend import get_keras
+from ..core._paths import is_image_paths, predict_batches
 from ..core._validation import check_fit_sample_weight, validate_X
 from ..utils._doc_link import DocLinkMixin
 from ._dense import EMBEDDING_LAYER, weighted_moments
@@ -254,7 +255,9 @@ class NeuralFeatureExtractor(
         Parameters
         ----------
         X : array-like of shape (n_samples, ...)
-            Training samples: rows, images or signals.
+            Training samples: rows, images or signals, or a 1-D array of
+            image file paths, read a batch at a time as ``network_params``
+            says (``image_size``, ``color_mode``; see :class:`CNNClassifier`).
         y : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
             Labels or targets the embedding should serve; ``None`` trains an
             autoencoder.
@@ -282,6 +285,11 @@ class NeuralFeatureExtractor(
         self._check_own_model()
 
         network = self._make_network(architecture, kind)
+        if kind == "autoencoder" and is_image_paths(X):
+            raise ValueError(
+                "An autoencoder (y=None) reconstructs its input, so it needs the "
+                "images in memory: read them with load_image_folder, or pass y."
+            )
         if kind == "autoencoder":
             y = _standardized(X.reshape(len(X), -1), weights)
         elif kind == "regression":
@@ -296,7 +304,7 @@ class NeuralFeatureExtractor(
         projection = None
         if self.n_components is not None and self.n_components < width:
             x = X.reshape((len(X),) + network.input_shape_)
-            activations = predict_raw(embedding, x).reshape(len(X), -1)
+            activations = predict_batches(embedding, x).reshape(len(X), -1)
             projection = _weighted_pca(activations, weights, self.n_components)
 
         self.network_ = network
@@ -348,6 +356,15 @@ class NeuralFeatureExtractor(
             )
         return cls(**params, **extra)
 
+    def _image_reading(self):
+        """How X given as image file paths is read: ``network_params``' settings."""
+        extra = self.network_params or {}
+        return {
+            "image_size": extra.get("image_size"),
+            "color_mode": extra.get("color_mode", "rgb"),
+            "crop_to_aspect_ratio": extra.get("crop_to_aspect_ratio", False),
+        }
+
     def _layer_name(self, model, architecture):
         if self.layer is not None:
             return self.layer
@@ -395,7 +412,7 @@ class NeuralFeatureExtractor(
         check_is_fitted(self)
         X = validate_X(self, X, reset=False)
         x = X.reshape((len(X),) + self.network_.input_shape_)
-        features = predict_raw(self._embedding_network, x).reshape(len(X), -1)
+        features = predict_batches(self._embedding_network, x).reshape(len(X), -1)
         if self._projection is not None:
             mean, components = self._projection
             features = ((features - mean) @ components.T).astype(features.dtype)

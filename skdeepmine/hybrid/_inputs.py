@@ -11,6 +11,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import _check_feature_names
 
+from ..core._paths import looks_like_paths
+
 #: Prefix of the names of the extractor's features (``deep0``, ``deep1``, ...).
 DEEP_PREFIX = "deep"
 
@@ -36,6 +38,14 @@ def check_input(hybrid, X, *, reset):
     if not (hasattr(X, "__array__") or hasattr(X, "__dataframe__")):
         X = _as_array(X)
     shape = tuple(np.shape(X)) if not hasattr(X, "shape") else tuple(X.shape)
+    if len(shape) == 1 and looks_like_paths(X):
+        # Image file paths, one per sample, read by the extractor (core/_paths.py).
+        if getattr(hybrid, "passthrough", False):
+            raise ValueError(
+                f"X holds image file paths, which passthrough=True cannot append "
+                f"to the deep features; use {name}(passthrough=False)."
+            )
+        shape = shape + (1,)
     if len(shape) < 2:
         raise ValueError(
             f"Expected a 2D array or more, got {len(shape)}D array instead "
