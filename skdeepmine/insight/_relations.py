@@ -12,7 +12,15 @@ import pandas as pd
 
 from ._constants import ALPHA, EFFECT_BANDS, MAX_LEVELS, REDUNDANT_ASSOCIATION
 from ._findings import Insight
-from ._stats import PERMUTATIONS, bh_adjust, chi_square, kruskal, merge_rare, spearman
+from ._stats import (
+    PERMUTATIONS,
+    bh_adjust,
+    chi_square,
+    distinct_counts,
+    kruskal,
+    merge_rare,
+    spearman,
+)
 from ._text import chart_text, text
 
 #: Rows a test needs (known feature and target values).
@@ -317,12 +325,18 @@ def _numeric_pairs(data):
     from scipy import stats
 
     sample = data.sample_frame
-    columns = [c for c in data.numeric if sample[c].nunique() > 1]
+    columns = list(data.numeric)
     if len(columns) < 2 or len(sample) < MIN_ROWS:
         return []
     matrix = sample[columns].to_numpy(dtype=float)
+    varied = distinct_counts(matrix) > 1
+    matrix, columns = matrix[:, varied], [c for c, v in zip(columns, varied) if v]
+    if len(columns) < 2:
+        return []
     matrix = np.where(np.isnan(matrix), np.nanmedian(matrix, axis=0), matrix)
-    z = stats.rankdata(matrix, axis=0)
+    # float32 halves the cost of the all-pairs product; a pair is judged at
+    # 0.9, far above float32's rounding.
+    z = stats.rankdata(matrix, axis=0).astype(np.float32)
     z -= z.mean(axis=0)
     z /= np.maximum(np.sqrt((z ** 2).sum(axis=0)), 1e-300)
     n, m = len(z), len(columns)
@@ -334,7 +348,7 @@ def _numeric_pairs(data):
         found += [(start + a, b, abs(corr[a, b])) for a, b in zip(i[upper], j[upper])]
     if not found:
         return []
-    rho = np.array([min(v, 1.0 - 1e-12) for *_, v in found])
+    rho = np.array([min(float(v), 1.0 - 1e-12) for *_, v in found])
     p = 2.0 * stats.t.sf(rho * np.sqrt((n - 2) / (1.0 - rho ** 2)), n - 2)
     q = bh_adjust(p, n_tests=m * (m - 1) // 2)
     return [

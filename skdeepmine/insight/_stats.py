@@ -148,3 +148,11 @@ def chi_square(a, b, permutations):
     else:
         p = float(stats.chi2.sf(statistic, (ka - 1) * (kb - 1)))
     return p, v
+
+
+def distinct_counts(matrix):
+    """Number of distinct non-missing values in each column."""
+    ordered = np.sort(matrix, axis=0)  # NaN sorts last
+    known = ~np.isnan(ordered)
+    new = np.vstack([known[:1], (ordered[1:] != ordered[:-1]) & known[1:]])
+    return new.sum(axis=0)

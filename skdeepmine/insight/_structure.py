@@ -87,14 +87,17 @@ def _restated_column(data, rows, labels):
     """The discrete column the clusters restate, as ``(column, ari)``, or None."""
     from sklearn.metrics import adjusted_rand_score
 
+    from ._stats import distinct_counts
+
     sample = data.sample_frame.iloc[rows]
+    numeric = list(data.numeric)
+    counts = distinct_counts(sample[numeric].to_numpy(dtype=float)) if numeric else []
+    candidates = [c for c, n in zip(numeric, counts) if n <= MAX_DISCRETE_VALUES]
     best = None
-    for column in sample.columns:
+    for column in candidates + list(data.categorical):
         values = sample[column]
         n_levels = values.nunique(dropna=False)
-        if n_levels < 2 or (column in data.numeric and n_levels > MAX_DISCRETE_VALUES):
-            continue
-        if n_levels > MAX_DISCRETE_VALUES:
+        if not 2 <= n_levels <= MAX_DISCRETE_VALUES:
             continue
         ari = float(adjusted_rand_score(values.astype(str).to_numpy(), labels))
         if ari >= RESTATED_ARI and (best is None or ari > best[1]):
@@ -255,22 +258,23 @@ def find_outliers(data):
     Strength reaches 1 when a quarter of the rows are outliers.  Columns with few
     distinct values or no spread are skipped: their quartiles make no fence.
     """
+    from ._stats import distinct_counts
+
+    columns = list(data.numeric)
+    matrix = data.frame[columns].to_numpy(dtype=float) if columns else np.empty((data.n_rows, 0))
+    usable = distinct_counts(matrix) > 5
+    matrix, columns = matrix[:, usable], [c for c, u in zip(columns, usable) if u]
     flagged = np.zeros(data.n_rows, dtype=bool)
     per_column = {}
-    for column in data.numeric:
-        values = data.frame[column].to_numpy(dtype=float)
-        known = values[~np.isnan(values)]
-        if len(np.unique(known)) <= 5:
-            continue
-        q1, q3 = np.quantile(known, [0.25, 0.75])
+    if columns:
+        q1, q3 = np.nanquantile(matrix, [0.25, 0.75], axis=0)
         spread = q3 - q1
-        if spread <= 0:
-            continue
         with np.errstate(invalid="ignore"):
-            outside = (values < q1 - OUTLIER_IQR * spread) | (values > q3 + OUTLIER_IQR * spread)
-        if outside.any():
-            per_column[column] = int(outside.sum())
-            flagged |= outside
+            outside = (matrix < q1 - OUTLIER_IQR * spread) | (matrix > q3 + OUTLIER_IQR * spread)
+        outside &= spread > 0
+        counts = outside.sum(axis=0)
+        per_column = {columns[j]: int(counts[j]) for j in np.flatnonzero(counts)}
+        flagged = outside.any(axis=1)
     n_outliers = int(flagged.sum())
     if n_outliers == 0:
         return [Insight(
