@@ -1,0 +1,153 @@
+"""Gradient attributions: vanilla gradients, integrated gradients and Grad-CAM.
+
+All three run the Keras model eagerly under a ``tf.GradientTape`` in batches:
+tracing a ``tf.function`` per call would cost memory that TensorFlow never
+hands back (see core/_engine.py).
+"""
+
+import numpy as np
+
+from ..core._backend import get_keras, get_tf
+
+
+def _scores(subject, outputs, indices):
+    """The explained output of each row: ``outputs[i, indices[i]]``."""
+    tf = get_tf()
+    outputs = tf.reshape(outputs, (tf.shape(outputs)[0], -1))
+    if subject.classes is not None and len(subject.classes) == 2 and outputs.shape[-1] == 1:
+        outputs = tf.concat([1 - outputs, outputs], axis=1)  # one sigmoid unit
+    return tf.gather(outputs, indices, axis=1, batch_dims=1)
+
+
+def forward(subject, x, batch_size):
+    """Network outputs for ``x``, with a single sigmoid unit read as two classes."""
+    tf = get_tf()
+    dtype = subject.model.inputs[0].dtype
+    parts = []
+    for start in range(0, len(x), batch_size):
+        outputs = subject.model(tf.constant(x[start : start + batch_size], dtype=dtype),
+                                training=False)
+        outputs = np.asarray(outputs, dtype=np.float64).reshape(len(outputs), -1)
+        if subject.classes is not None and len(subject.classes) == 2 and outputs.shape[1] == 1:
+            outputs = np.hstack([1 - outputs, outputs])
+        parts.append(outputs)
+    return np.concatenate(parts)
+
+
+def _gradient_batches(subject, x, indices, batch_size):
+    tf = get_tf()
+    dtype = subject.model.inputs[0].dtype
+    parts = []
+    for start in range(0, len(x), batch_size):
+        batch = tf.constant(x[start : start + batch_size], dtype=dtype)
+        with tf.GradientTape() as tape:
+            tape.watch(batch)
+            score = _scores(
+                subject, subject.model(batch, training=False),
+                tf.constant(indices[start : start + batch_size]),
+            )
+        parts.append(np.asarray(tape.gradient(score, batch), dtype=np.float64))
+    return np.concatenate(parts)
+
+
+def vanilla_gradients(subject, x, indices, batch_size):
+    """d output / d input for each sample."""
+    return _gradient_batches(subject, x, indices, batch_size)
+
+
+def integrated_gradients(subject, x, indices, baseline, n_steps, batch_size):
+    """Integrated gradients from ``baseline`` to each sample (midpoint rule).
+
+    They sum to ``output(x) - output(baseline)`` up to the error of the
+    ``n_steps``-point rule (tests/test_inspection.py checks it).
+    """
+    alphas = (np.arange(n_steps) + 0.5) / n_steps
+    attributions = np.empty_like(x)
+    # Whole samples per batch, so that each path is one run of batches.
+    per_batch = max(1, batch_size // n_steps)
+    steps = alphas.reshape((1, n_steps) + (1,) * (x.ndim - 1))
+    for start in range(0, len(x), per_batch):
+        chunk = x[start : start + per_batch]
+        path = baseline + steps * (chunk - baseline)[:, None]
+        flat = path.reshape((-1,) + x.shape[1:])
+        rows = np.repeat(np.asarray(indices[start : start + per_batch]), n_steps)
+        grads = _gradient_batches(subject, flat, rows, batch_size)
+        mean = grads.reshape(path.shape).mean(axis=1)
+        attributions[start : start + per_batch] = (chunk - baseline) * mean
+    return attributions
+
+
+def _conv_layer_types(keras):
+    return (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.DepthwiseConv2D,
+            keras.layers.SeparableConv1D, keras.layers.SeparableConv2D)
+
+
+def default_cam_layer(model, spatial_rank):
+    """Name of the layer Grad-CAM reads by default.
+
+    The last convolution, or the last layer after it that keeps its feature
+    map's shape (its normalisation and activation); a nested model that
+    outputs a feature map (a pretrained backbone) counts as a convolution.
+    """
+    keras = get_keras()
+    conv_types = _conv_layer_types(keras)
+    layers = model.layers
+    found = None
+    for index, layer in enumerate(layers):
+        is_map = len(tuple(layer.output.shape)) == spatial_rank + 2
+        if is_map and (isinstance(layer, conv_types) or isinstance(layer, keras.Model)):
+            found = index
+    if found is None:
+        raise ValueError(
+            "method='grad_cam' needs a convolutional network; this one has no "
+            "convolution layer. Use 'integrated_gradients', 'gradient' or 'occlusion'."
+        )
+    shape = tuple(layers[found].output.shape)
+    while found + 1 < len(layers) and tuple(layers[found + 1].output.shape) == shape:
+        found += 1
+    return layers[found].name
+
+
+def grad_cam(subject, x, indices, layer_name, batch_size):
+    """Grad-CAM maps, upsampled (bilinear) to the input's spatial size.
+
+    Non-negative, in units of the explained output; identical across the
+    channels of a sample.
+    """
+    keras, tf = get_keras(), get_tf()
+    model = subject.model
+    spatial_rank = len(subject.shape) - 1
+    if layer_name is None:
+        layer_name = default_cam_layer(model, spatial_rank)
+    try:
+        layer = model.get_layer(layer_name)
+    except ValueError:
+        raise ValueError(
+            f"layer={layer_name!r} is not a layer of the network; its layers are "
+            f"{[layer.name for layer in model.layers]}."
+        ) from None
+    if len(tuple(layer.output.shape)) != spatial_rank + 2:
+        raise ValueError(
+            f"layer={layer_name!r} outputs shape {tuple(layer.output.shape)[1:]}, "
+            "not a feature map; Grad-CAM reads a convolution layer."
+        )
+    cam_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+    dtype = model.inputs[0].dtype
+    spatial = subject.shape[:-1]
+    maps = []
+    for start in range(0, len(x), batch_size):
+        batch = tf.constant(x[start : start + batch_size], dtype=dtype)
+        with tf.GradientTape() as tape:
+            feature_map, outputs = cam_model(batch, training=False)
+            score = _scores(subject, outputs, tf.constant(indices[start : start + batch_size]))
+        grads = tape.gradient(score, feature_map)
+        axes = tuple(range(1, spatial_rank + 1))
+        weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
+        cam = tf.nn.relu(tf.reduce_sum(weights * feature_map, axis=-1))
+        if spatial_rank == 1:
+            cam = tf.image.resize(cam[:, :, None, None], (spatial[0], 1))[:, :, 0, 0]
+        else:
+            cam = tf.image.resize(cam[..., None], spatial)[..., 0]
+        maps.append(np.asarray(cam, dtype=np.float64))
+    cam = np.concatenate(maps)
+    return np.broadcast_to(cam[..., None], (len(x),) + subject.shape).copy()
