@@ -206,3 +206,16 @@ def test_rescale_and_augmentation_wrap_a_users_compiled_network():
     np.testing.assert_allclose(
         scaled.predict_proba(X[:20]), users(X[:20] / 255, training=False), atol=1e-6
     )
+
+
+def test_default_network_stays_small_on_large_images_and_unchanged_on_digits(digits):
+    X = np.random.RandomState(0).uniform(0, 255, size=(4, 150, 150, 3)).astype(np.float32)
+    large = CNNClassifier(epochs=1, random_state=0).fit(X, [0, 1, 0, 1])
+    # Flattening the 37x37x64 map into 128 units took 11.2 M weights.
+    assert large.model_.count_params() < 200_000
+    assert [l.name for l in large.model_.layers if l.name.startswith("downsample")] == [
+        "downsample_0", "downsample_1", "downsample_2"
+    ]
+    small = CNNClassifier(epochs=1, random_state=0).fit(digits[0][:20], digits[1][:20])
+    assert not any(l.name.startswith("downsample") for l in small.model_.layers)
+    assert small.model_.count_params() == 9 * 32 + 32 + 9 * 32 * 64 + 64 + 256 * 128 + 128 + 1290

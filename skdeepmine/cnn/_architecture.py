@@ -4,6 +4,10 @@ import numpy as np
 
 from ..core._backend import get_keras
 
+# The most values the last feature map may hold when flattened into the dense
+# head; larger maps are max-pooled further first.
+MAX_FLATTENED_VALUES = 4096
+
 AUGMENTATION_PARAMS = ("random_flip", "random_rotation", "random_zoom", "random_translation")
 
 
@@ -106,6 +110,19 @@ def build_cnn(meta, params, n_outputs, output_activation):
         global_pool = keras.layers.GlobalMaxPooling2D if is_image else keras.layers.GlobalMaxPooling1D
         layers.append(global_pool(name="global_pool"))
     else:
+        # Large inputs: pool on until the map is small enough to flatten, so
+        # that 150x150 RGB does not feed millions of dense weights
+        # (tests/test_cnn.py); small images (digits) keep their full map.
+        channels = params["filters"][-1] if params["filters"] else input_shape[-1]
+        extra = 0
+        while (
+            int(np.prod(size)) * channels > MAX_FLATTENED_VALUES
+            and params["pool_size"] >= 2
+            and all(s >= params["pool_size"] for s in size)
+        ):
+            layers.append(pool(params["pool_size"], name=f"downsample_{extra}"))
+            size = [s // params["pool_size"] for s in size]
+            extra += 1
         layers.append(keras.layers.Flatten(name="flatten"))
     last = len(params["dense_units"]) - 1
     for index, units in enumerate(params["dense_units"]):
