@@ -149,6 +149,12 @@ class _Engine:
 
         return infer
 
+    def _call_template(self, x):
+        # Defined here, not in _UnpooledEngine which alone uses it: the name
+        # "_Engine" lets core/_backend.py's filter drop TensorFlow's retracing
+        # warning about the one function each unpooled model traces.
+        return self.template(x, training=False)
+
     def checkout(self, key, make_trainer):
         """Lend a free trainer for ``key`` (optimizer, loss, target), or a new one."""
         with self._lock:
@@ -177,8 +183,7 @@ class _UnpooledEngine(_Engine):
                 if self._infer is None:
                     tf = get_tf()
                     self._infer = tf.function(
-                        lambda x: model(x, training=False),
-                        input_signature=[_input_spec(model)],
+                        self._call_template, input_signature=[_input_spec(model)]
                     )
         return self._infer(x)
 
