@@ -14,14 +14,13 @@ from sklearn.base import (
     is_classifier,
     is_regressor,
 )
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names_in,
-    _check_method_params,
     _check_sample_weight,
     _check_y,
     check_consistent_length,
@@ -30,6 +29,8 @@ from sklearn.utils.validation import (
 
 from ..core._atomic import all_or_nothing
 from ..features import NeuralFeatureExtractor
+from ._docs import _ATTRIBUTES_DOC, _PARAMS_DOC
+from ._folds import out_of_fold_features
 from ..utils._doc_link import DocLinkMixin
 from ._importance import importance_shares, input_attributions
 from ._inputs import as_2d, check_input, combine, deep_names, is_pandas_frame
@@ -40,95 +41,6 @@ from ._routing import (
     route_fit_params,
     with_class_weight,
 )
-
-_PARAMS_DOC = """
-    extractor : transformer, default=None
-        Makes the deep features: fitted on ``(X, y)``, then its ``transform``
-        is used.  ``None`` means a default :class:`NeuralFeatureExtractor`
-        (a dense network for tabular X, a CNN for images and signals).  Any
-        scikit-learn transformer works, e.g. a Pipeline, a PCA, or a
-        ColumnTransformer selecting DataFrame columns by name: X reaches it
-        as given.
-
-    estimator : estimator, default=None
-        The data miner trained on the deep features (and, with
-        ``passthrough``, the raw ones): any scikit-learn {kind}, e.g.
-        a random forest, a decision tree, or XGBoost or LightGBM through
-        their scikit-learn interfaces.  ``None`` means
-        ``{default}()``.
-
-    passthrough : bool, default=True
-        Also give the estimator the raw features of X (flattened for images),
-        after the deep ones.  When X is a pandas DataFrame the estimator gets
-        one too, with X's columns and dtypes, so it must handle any
-        non-numeric column (e.g. a ``category`` column with
-        HistGradientBoosting, or a Pipeline that encodes it).
-
-    cv : int, cross-validation generator, iterable or None, default=5
-        Where the estimator's deep features come from.  The estimator learns
-        on out-of-fold deep features, as in
-        :class:`~sklearn.ensemble.StackingClassifier`: for each split, an
-        extractor is fitted on the training part and embeds the held-out
-        part, mapped onto the coordinates of the final extractor (fitted on
-        all of X, and used to predict).  That is one network fit per split
-        plus one; the splits must form a partition of the samples, and an
-        int means that many {folds} folds.  ``None`` fits one extractor and
-        trains the estimator on its in-sample features: faster, but those
-        features are cleaner than the ones met at prediction time.  The
-        default, 5, was measured the better one (see Notes).
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the extractor and the estimator this class makes when
-        ``extractor`` or ``estimator`` is None (an int makes fits
-        reproducible).  Parts you pass keep their own ``random_state``.
-"""
-
-_ATTRIBUTES_DOC = """
-    extractor_ : transformer
-        The extractor fitted on all of X; ``extractor_.transform(X)`` gives
-        the deep features of X.
-
-    estimator_ : estimator
-        The estimator fitted on the deep (and raw) features, named by
-        :meth:`get_feature_names_out`.
-
-    n_deep_features_ : int
-        Number of deep features; the estimator's input columns are these,
-        then (with ``passthrough``) the raw features in the order of X.
-
-    deep_importance_share_ : float
-        Share of the estimator's reliance on the deep features, and
-
-    raw_importance_share_ : float
-        on the raw features; the two sum to 1.  From grouped permutation
-        importance on the training data: all deep columns, then all raw
-        columns, are shuffled across rows together and the drop of the
-        estimator's score (log-loss, accuracy or R^2) is measured.  With
-        ``passthrough=False`` they are 1 and 0; both are NaN if the
-        estimator's predictions do not depend on its input at all.
-
-    transformed_feature_importances_ : ndarray of shape (n_transformed_features,)
-        The estimator's own ``feature_importances_``, one per column of
-        :meth:`transform`, named by :meth:`get_feature_names_out`; only when
-        the fitted estimator has ``feature_importances_``.
-
-    feature_importances_ : ndarray of shape (`n_features_in_`,)
-        Importance of each input feature of X, summing to what
-        ``transformed_feature_importances_`` sums to (1 for trees).  A raw
-        feature keeps its own importance; each deep feature's importance is
-        divided among the inputs in proportion to how far shuffling each
-        input (across 200 training rows) moves that deep feature.  Only
-        when the fitted estimator has ``feature_importances_``; it is what
-        :class:`~sklearn.feature_selection.SelectFromModel` and
-        :class:`~sklearn.feature_selection.RFE` read.
-
-    n_features_in_ : int
-        Number of values in one sample of X.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
-"""
-
 
 def _estimator_has(attr):
     """The fitted estimator_ has ``attr``, or else the estimator to be fitted has."""
@@ -287,7 +199,10 @@ class _BaseHybrid(TransformerMixin, MetaEstimatorMixin, DocLinkMixin, BaseEstima
         extractor_ = clone(parts["extractor"]).fit(X, y, **params["extractor"])
         deep = as_2d(extractor_.transform(X))
         if self.cv is not None:
-            deep = self._out_of_fold_features(parts["extractor"], X, y, params, deep)
+            deep = out_of_fold_features(
+                self.cv, parts["extractor"], X, y, params, deep,
+                classifier=self._kind == "classifier",
+            )
         as_frame = is_pandas_frame(X)
         names = self._output_names(deep.shape[1])
         features = combine(deep, X, passthrough=self.passthrough, names=names, as_frame=as_frame)
@@ -323,36 +238,6 @@ class _BaseHybrid(TransformerMixin, MetaEstimatorMixin, DocLinkMixin, BaseEstima
                 "Pipeline), give them the 'category' dtype for HistGradientBoosting, "
                 f"or set passthrough=False.  The estimator said: {exc}"
             ) from exc
-
-    def _out_of_fold_features(self, extractor, X, y, params, in_sample):
-        """Deep features of each sample from an extractor that did not see it.
-
-        Each fold's network learns its own coordinates (unit 3 of one network
-        means nothing to another), so its features are mapped, by weighted
-        least squares fitted on the fold's training rows, onto the
-        coordinates of the final extractor, the one used to predict.
-        """
-        from sklearn.model_selection import check_cv
-
-        cv = check_cv(self.cv, y, classifier=self._kind == "classifier")
-        weights = params["extractor"].get("sample_weight")
-        weights = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
-        deep = np.zeros(in_sample.shape, dtype=np.result_type(in_sample, np.float32))
-        tested = np.zeros(len(y), dtype=int)
-        for train, test in cv.split(X, y, **params["splitter"]):
-            fold_params = _check_method_params(X, params["extractor"], indices=train)
-            fold = clone(extractor).fit(_safe_indexing(X, train), y[train], **fold_params)
-            embedded = as_2d(fold.transform(X)).astype(np.float64)
-            mapping = _alignment(embedded[train], in_sample[train], weights[train])
-            deep[test] = _with_bias(embedded[test]) @ mapping
-            tested[test] += 1
-        if not np.all(tested == 1):
-            raise ValueError(
-                "cv must split the samples into folds in which each sample is "
-                "held out exactly once (a partition, as cross_val_predict needs); "
-                f"got {self.cv!r}."
-            )
-        return deep
 
     # ------------------------------------------------------------ inference
     def _output_names(self, n_deep):
@@ -695,14 +580,3 @@ class HybridRegressor(RegressorMixin, _BaseHybrid):
         """
         features = self._features(X)
         return self.estimator_.predict(features)
-
-
-def _with_bias(features):
-    return np.hstack([features, np.ones((len(features), 1), dtype=features.dtype)])
-
-
-def _alignment(source, target, weights):
-    """Affine map of ``source`` onto ``target`` by weighted least squares."""
-    root = np.sqrt(np.asarray(weights, dtype=np.float64))[:, None]
-    mapping, *_ = np.linalg.lstsq(_with_bias(source) * root, target * root, rcond=None)
-    return mapping
