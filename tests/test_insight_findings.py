@@ -321,3 +321,13 @@ def test_planted_extreme_rows_are_the_outliers():
 def test_gaussian_data_has_no_outliers():
     X = np.random.RandomState(0).normal(size=(1000, 5))
     assert "outliers" not in findings(X, kinds=["structure"])
+
+
+def test_pca_chart_ticks_are_whole_components():
+    rng = np.random.RandomState(0)
+    latent = rng.normal(size=(200, 1))
+    X = latent @ rng.normal(size=(1, 3)) + 0.01 * rng.normal(size=(200, 3))
+    found = findings(X, kinds=["structure"])["principal_components"][0]
+    assert found.chart["x"] == [1, 2, 3]
+    ticks = [t for t in found.plot().get_xticks() if 1 <= t <= 3]
+    assert ticks == [1, 2, 3]

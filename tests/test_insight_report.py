@@ -52,7 +52,7 @@ def test_findings_cover_every_data_kind_ranked_by_strength(report):
 def test_to_frame_has_one_row_per_finding(report):
     frame = report.to_frame()
     assert list(frame.columns) == ["kind", "name", "title", "message", "strength", "evidence"]
-    assert len(frame) == len(report)
+    assert len(frame) == len(report.insights)
     assert frame["title"].tolist() == [i.title for i in report.insights]
 
 

@@ -40,9 +40,9 @@ def deep_features(estimator, X):
         return None
     if isinstance(estimator, Pipeline) and len(estimator) > 1:
         X = estimator[:-1].transform(X)
-    # A hybrid validates X into an array before fitting its extractor, so the
-    # extractor knows no column names: give it an array too.
-    return np.asarray(extractor.transform(np.asarray(X, dtype=float)), dtype=float)
+    # A hybrid hands X to its extractor as given (a DataFrame stays one), so
+    # the extractor reads the rows as the hybrid gave them.
+    return np.asarray(extractor.transform(X), dtype=float)
 
 
 def _column_names(X):

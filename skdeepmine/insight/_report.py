@@ -60,7 +60,10 @@ class InsightReport:
     Attributes
     ----------
     insights : list of Insight
-        The findings, strongest first.
+        Every miner's outcome, strongest first: the findings, then those of
+        strength 0, where a miner looked and found nothing (see
+        :attr:`found` and :attr:`checked`).  ``len(report)`` and iterating
+        over the report cover the findings only.
 
     See Also
     --------
@@ -246,10 +249,12 @@ class InsightReport:
 
     # ------------------------------------------------------------- reading
     def __len__(self):
-        return len(self.insights)
+        """The number of findings (strength above 0), as ``str(report)`` counts them."""
+        return len(self.found)
 
     def __iter__(self):
-        return iter(self.insights)
+        """The findings (strength above 0), strongest first."""
+        return iter(self.found)
 
     @property
     def found(self):
