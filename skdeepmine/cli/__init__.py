@@ -13,7 +13,8 @@ import textwrap
 import time
 import warnings
 
-from ._load import InputError
+from ._load import MAX_FEATURE_MAGNITUDE, InputError
+from ._output import check_output, write_atomically
 
 __all__ = ["main"]
 
@@ -21,6 +22,8 @@ _EPILOG = """examples:
   skdeepmine report --demo
   skdeepmine report churn.csv --target churned --output churn.html
   skdeepmine report houses.csv --target price --task regression --cv 3
+  skdeepmine report 客户.csv --target 流失 --drop 备注 --lang zh
+  skdeepmine report data.txt --target y --sep ';' --encoding gbk
 """
 
 
@@ -87,9 +90,20 @@ def build_parser():
                         metavar="N", help="rows sampled by the costlier miners (default: 10000)")
     report.add_argument("--na-values", action="append", metavar="TEXT",
                         help="extra text that means a missing value, e.g. '?' (repeatable)")
+    report.add_argument("--drop", nargs="+", default=[], metavar="COLUMN",
+                        help="columns to leave out of the analysis (identifiers are left "
+                             "out of the models automatically)")
+    report.add_argument("--encoding", default=None, metavar="NAME",
+                        help="text encoding of the file, e.g. utf-8, gbk, utf-16 "
+                             "(default: detected)")
+    report.add_argument("--sep", default=None, metavar="CHAR",
+                        help="field separator, e.g. ',' ';' or '\\t' (default: detected)")
+    report.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of the report's own text (default: en)")
     report.add_argument("--random-state", type=int, default=0, metavar="SEED",
                         help="seed of splits, networks and miners (default: 0)")
-    report.add_argument("--quiet", "-q", action="store_true", help="print no progress")
+    report.add_argument("--quiet", "-q", action="store_true",
+                        help="print no progress and no warnings, only errors")
     return parser
 
 
@@ -119,16 +133,6 @@ def _model_list(text):
     return [k for k in MODEL_NAMES if k in keys]
 
 
-def _check_output(path):
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise InputError(f"cannot write the report to {path}: it is a directory")
-    if not os.path.isdir(folder):
-        raise InputError(f"cannot write the report to {path}: no folder {folder}")
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write the report to {path}: {folder} is not writable")
-
-
 def _check_arguments(args):
     if args.demo and args.data:
         raise InputError("give either a CSV file or --demo, not both")
@@ -137,57 +141,120 @@ def _check_arguments(args):
             raise InputError("no data: give a CSV file (or --demo to try the demo data)")
         if not args.target:
             raise InputError("missing --target COLUMN: which column should be predicted?")
-    _check_output(args.output)
+    if args.sep is not None:
+        args.sep = {"\\t": "\t", "tab": "\t"}.get(args.sep, args.sep)
+        if len(args.sep) != 1:
+            raise InputError(f"--sep must be one character, got {args.sep!r}")
+    check_output(args.output, inputs=[args.data])
 
 
-def _read_input(args):
+def _read_input(args, progress):
     from . import _load as load
 
     if args.demo:
         frame, default_target, source = load.load_demo()
         target = args.target or default_target
+        progress.item(f"{len(frame)} rows")
     else:
-        frame = load.read_table(args.data, na_values=args.na_values)
+        frame, used = load.read_table(args.data, na_values=args.na_values,
+                                      encoding=args.encoding, sep=args.sep)
         target, source = args.target, args.data
+        progress.item(f"encoding {used['encoding']}, separator {used['sep']!r}"
+                      + (" (detected)" if args.encoding is None or args.sep is None else ""))
+    frame = load.drop_columns(frame, args.drop, target, source)
     X, y, n_dropped = load.split_target(frame, target, source)
     load.check_numbers(X.assign(**{target: y}), source)
     task = load.infer_task(y, args.task, target)
-    if task == "regression":
-        y = y.astype(float)
+    y = load.check_target(y, task, target)
     load.check_folds(y, task, args.cv, target)
-    X, n_infinite = load.prepare_features(X)
-    return X, y, task, target, source, n_dropped, n_infinite
+    X, changed = load.prepare_features(X)
+    return X, y, task, target, source, n_dropped, changed
+
+
+def _identifiers(X, progress):
+    """Identifier columns, left out of the models (the report still shows them)."""
+    from ..insight._quality import identifier_columns
+
+    found = list(identifier_columns(X))
+    if found and len(found) == X.shape[1]:
+        raise InputError(
+            f"every feature looks like an identifier ({', '.join(map(repr, found))}): "
+            "nothing to learn from"
+        )
+    if found:
+        progress.item(
+            f"left out of the models as identifier{'s' * (len(found) > 1)}: "
+            + ", ".join(found) + " (see the report)"
+        )
+    return found
+
+
+def _undrawable(report):
+    """Labels of the report's figures that no installed font can draw."""
+    from ..insight._plots import chart_labels, undrawable_labels
+
+    labels = [i.title for i in report.insights]
+    for insight in report.insights:
+        if insight.chart is not None:
+            labels.extend(chart_labels(insight.chart))
+    return undrawable_labels(labels)
+
+
+def _render(report, lang):
+    """The report's HTML in ``lang`` (English where the insight package has no ``lang``)."""
+    import inspect
+
+    if "lang" in inspect.signature(report.to_html).parameters:
+        return report.to_html(lang=lang)
+    return report.to_html()
 
 
 def _run_report(args, progress):
     """Run the ``report`` sub-command; return the exit status."""
     _check_arguments(args)
     progress.step("Reading " + ("the demo data" if args.demo else args.data))
-    X, y, task, target, source, n_dropped, n_infinite = _read_input(args)
+    X, y, task, target, source, n_dropped, changed = _read_input(args, progress)
     classes = f", {y.nunique()} classes" if task == "classification" else ""
+    n_infinite, n_clipped = (sum(changed[k].values()) for k in ("infinite", "clipped"))
     progress.item(
         f"{len(X)} rows, {X.shape[1]} features; target {target!r} ({task}{classes})"
         + (f"; {n_dropped} rows without a target left out" if n_dropped else "")
         + (f"; {n_infinite} infinite value(s) read as missing" if n_infinite else "")
+        + (f"; {n_clipped} value(s) beyond ±{MAX_FEATURE_MAGNITUDE:.0e} clipped to it"
+           if n_clipped else "")
     )
+    identifiers = _identifiers(X, progress)
 
     from ..insight import InsightReport
-    from ._compare import MODEL_NAMES, candidates, cross_validate, pipeline
+    from threadpoolctl import threadpool_limits
+
+    from ._compare import (
+        MODEL_NAMES,
+        SINGLE_THREAD_ROWS,
+        candidates,
+        cross_validate,
+        pipeline,
+    )
 
     keys = args.models or list(MODEL_NAMES)
     models = candidates(task, epochs=args.epochs, random_state=args.random_state, keys=keys)
     progress.step(f"Cross-validating {len(models)} models ({args.cv}-fold)")
+    features = X.drop(columns=identifiers)
     table, _ = cross_validate(
-        X, y, task, models, cv=args.cv, random_state=args.random_state, progress=progress
+        features, y, task, models, cv=args.cv, random_state=args.random_state,
+        progress=progress,
     )
 
     mined_name = MODEL_NAMES["hybrid"] if "hybrid" in keys else table["Model"].iloc[0]
     progress.step(f"Mining the data and the {mined_name.split(' (')[0].lower()} model")
     started = time.perf_counter()
-    mined = InsightReport.from_estimator(
-        pipeline(X, models[mined_name]), X, y.rename(target), task=task,
-        max_rows=args.max_rows, random_state=args.random_state,
-    )
+    # The model's pipeline selects the non-identifier columns by name; the
+    # data miners see every column, so the report explains the identifiers.
+    with threadpool_limits(limits=1 if len(X) < SINGLE_THREAD_ROWS else None):
+        mined = InsightReport.from_estimator(
+            pipeline(features, models[mined_name]), X, y.rename(target), task=task,
+            max_rows=args.max_rows, random_state=args.random_state,
+        )
     progress.item(
         f"{len(mined)} findings; strongest: {mined.insights[0].title}"
         if len(mined) else "nothing stood out",
@@ -200,9 +267,25 @@ def _run_report(args, progress):
                "cross_validation": f"{args.cv}-fold"
                + (" stratified" if task == "classification" else ""),
                "best_model": table["Model"].iloc[0]}
+    if args.drop:
+        summary["dropped_columns"] = ", ".join(args.drop)
+    if identifiers:
+        summary["left_out_of_the_models"] = ", ".join(identifiers) + " (identifiers)"
+    if changed["clipped"]:
+        summary["values_clipped"] = (
+            f"{n_clipped} beyond ±{MAX_FEATURE_MAGNITUDE:.0e} in "
+            + ", ".join(changed["clipped"])
+        )
+    missing_glyphs = _undrawable(mined)
+    if missing_glyphs:
+        summary["labels_the_figures_cannot_draw"] = (
+            "no installed font has their characters (install a CJK font such as "
+            "fonts-noto-cjk): " + "; ".join(missing_glyphs[:20])
+            + (f" and {len(missing_glyphs) - 20} more" if len(missing_glyphs) > 20 else "")
+        )
     final = InsightReport(mined.insights, title=title, summary=summary,
                           tables={"Model comparison": table})
-    final.to_html(args.output)
+    write_atomically(args.output, _render(final, args.lang))
     progress.done(f"Report written to {args.output}; best model: {table['Model'].iloc[0]}")
     return 0
 
@@ -235,12 +318,16 @@ def main(argv=None):
         progress = Progress(4, quiet=args.quiet)
         with warnings.catch_warnings():
             # Library warnings (unseen categories in a fold, convergence
-            # notes) would bury the progress lines; the report says what matters.
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
+            # notes, pandas' dtype and performance notes) would bury the
+            # progress lines; the report says what matters.  --quiet: none.
+            import pandas as pd
             from sklearn.exceptions import ConvergenceWarning
 
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            for category in (UserWarning, RuntimeWarning, ConvergenceWarning,
+                             pd.errors.PerformanceWarning, pd.errors.DtypeWarning):
+                warnings.simplefilter("ignore", category)
+            if args.quiet:
+                warnings.simplefilter("ignore")
             return _run_report(args, progress)
     except InputError as exc:
         print(f"skdeepmine: error: {exc}", file=sys.stderr)

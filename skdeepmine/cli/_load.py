@@ -25,8 +25,76 @@ def _columns_text(columns, limit=40):
     return shown
 
 
-def read_table(path, *, na_values=None):
-    """Read a CSV file with pandas, turning read errors into InputError."""
+#: Bytes read to detect the encoding and the separator.
+SNIFF_BYTES = 1 << 20
+
+#: Separators tried when --sep is not given, in order of preference.
+SEPARATORS = (",", ";", "\t", "|")
+
+
+def detect_encoding(raw):
+    """The text encoding of ``raw`` (the start of a file), or None if unknown.
+
+    A byte-order mark decides; then UTF-8 (and plain ASCII) is tried strictly,
+    since it is the common case and detectors can mistake short UTF-8 text
+    for something else; otherwise charset-normalizer guesses (GBK/GB18030,
+    Big5, Shift-JIS, Latin-1, ...).
+    """
+    import codecs
+
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                      (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return name
+    try:
+        # final=False: a multi-byte character cut at the end of the sample is fine.
+        codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw).best()
+    return None if best is None else codecs.lookup(best.encoding).name
+
+
+def detect_separator(text):
+    """The separator that splits the first lines into the same number (> 1) of fields.
+
+    Among the candidates of ``SEPARATORS`` that do, the one giving the most
+    fields wins (ties go to the earlier one); a comma when none does.
+    """
+    import csv
+
+    lines = text.splitlines()[:50]
+    if len(lines) > 1 and len(text) >= SNIFF_BYTES // 4:
+        lines = lines[:-1]  # the sample may end inside a line
+    best, best_fields = ",", 1
+    for separator in SEPARATORS:
+        try:
+            counts = {len(row) for row in csv.reader(lines, delimiter=separator) if row}
+        except csv.Error:
+            continue
+        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
+            best, best_fields = separator, fields
+    return best
+
+
+def read_table(path, *, na_values=None, encoding=None, sep=None):
+    """Read a CSV file with pandas, turning read errors into InputError.
+
+    ``encoding`` and ``sep`` are detected when None (see
+    :func:`detect_encoding` and :func:`detect_separator`).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+    used : dict
+        The ``encoding`` and ``sep`` the file was read with.
+    """
+    import codecs
+
     import pandas as pd
 
     if not os.path.exists(path):
@@ -34,15 +102,37 @@ def read_table(path, *, na_values=None):
     if os.path.isdir(path):
         raise InputError(f"{path} is a directory, not a CSV file")
     try:
-        frame = pd.read_csv(path, na_values=na_values, skipinitialspace=True)
+        with open(path, "rb") as handle:
+            raw = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if encoding is None:
+        encoding = detect_encoding(raw)
+        if encoding is None:
+            raise InputError(
+                f"cannot tell the text encoding of {path}; name it with --encoding "
+                "(e.g. --encoding gbk)"
+            )
+    else:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown --encoding {encoding!r}") from None
+    if sep is None:
+        sep = detect_separator(raw.decode(encoding, errors="replace"))
+    try:
+        frame = pd.read_csv(path, na_values=na_values, skipinitialspace=True,
+                            encoding=encoding, sep=sep)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} is empty") from None
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise InputError(f"cannot parse {path} as CSV: {detail}") from None
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
+        where = f" at byte {exc.start}" if hasattr(exc, "start") else ""
         raise InputError(
-            f"cannot read {path}: it is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            f"cannot read {path} as {encoding} text ({getattr(exc, 'reason', exc)}{where}); "
+            "name its encoding with --encoding"
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
@@ -51,7 +141,7 @@ def read_table(path, *, na_values=None):
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return frame, {"encoding": encoding, "sep": sep}
 
 
 def check_numbers(frame, source):
@@ -80,6 +170,19 @@ def check_numbers(frame, source):
                 f"read as one, e.g. {values.iloc[row]!r} on line {row + 2} of {source}; "
                 "fix them, or name them as missing with --na-values"
             )
+
+
+def drop_columns(frame, columns, target, source):
+    """The table without ``columns`` (--drop); unknown names and the target are refused."""
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise InputError(
+            f"--drop: no column {', '.join(map(repr, unknown))} in {source}; its columns are "
+            f"{_columns_text(list(frame.columns))}"
+        )
+    if target in columns:
+        raise InputError(f"--drop names the target {target!r}; it cannot be dropped")
+    return frame.drop(columns=list(dict.fromkeys(columns)))
 
 
 def split_target(frame, target, source):
@@ -143,31 +246,93 @@ def check_folds(y, task, cv, target):
             )
 
 
+#: Numeric features beyond this magnitude are clipped to it.  The trees and
+#: networks compute in float32 (largest value 3.4e38), and scaling squares
+#: the values: ±1e308 in a file would become infinities and NaN there.
+MAX_FEATURE_MAGNITUDE = 1e30
+
+#: Regression targets beyond this magnitude are refused: squared errors
+#: (R^2, the networks' loss) overflow, and no clipping would keep them true.
+MAX_TARGET_MAGNITUDE = 1e30
+
+
 def prepare_features(X):
     """Categorical columns as object dtype with NaN for missing, bools as text.
 
     One consistent representation keeps the encoders and the miners from
     tripping over pandas' string, category and nullable dtypes.  Infinite
     numbers ("inf" in the file) become missing values, which the encoders
-    impute; returns the table and how many there were.
+    impute; numbers beyond ``MAX_FEATURE_MAGNITUDE`` are clipped to it.
+    The table is built in one go (no column-by-column inserts, which
+    fragment wide frames).
+
+    Returns
+    -------
+    X : pandas.DataFrame
+    counts : dict
+        ``infinite`` and ``clipped``: how many values were changed, per column.
     """
     import numpy as np
     import pandas as pd
 
-    X = X.copy()
-    n_infinite = 0
+    columns, infinite, clipped = {}, {}, {}
     for column in X.columns:
         values = X[column]
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             text = values.astype(str).to_numpy(dtype=object)
             text[values.isna().to_numpy()] = np.nan
-            X[column] = pd.Series(text, index=X.index, dtype=object)
+            columns[column] = text
         else:
-            numbers = values.to_numpy(dtype=float)
-            infinite = np.isinf(numbers)
-            n_infinite += int(infinite.sum())
-            X[column] = np.where(infinite, np.nan, numbers)
-    return X, n_infinite
+            numbers = values.to_numpy(dtype=float, na_value=np.nan)
+            is_infinite = np.isinf(numbers)
+            too_large = ~is_infinite & (np.abs(numbers) > MAX_FEATURE_MAGNITUDE)
+            if is_infinite.any():
+                infinite[column] = int(is_infinite.sum())
+            if too_large.any():
+                clipped[column] = int(too_large.sum())
+            numbers = np.where(is_infinite, np.nan, numbers)
+            columns[column] = np.clip(numbers, -MAX_FEATURE_MAGNITUDE, MAX_FEATURE_MAGNITUDE)
+    frame = pd.DataFrame(columns, index=X.index)
+    for column in frame.columns:  # text columns: object dtype, not pandas' str
+        if frame[column].dtype.kind != "f":
+            frame[column] = frame[column].astype(object)
+    return frame, {"infinite": infinite, "clipped": clipped}
+
+
+def check_target(y, task, target):
+    """Targets the models can learn: class labels as text where numbers would mislead.
+
+    Float class labels that are not exact integers of a safe size (such as
+    ±1e308) read as "continuous" to scikit-learn's splitters; they become
+    text labels.  Regression targets beyond ``MAX_TARGET_MAGNITUDE`` are
+    refused.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if task == "regression":
+        values = y.astype(float).to_numpy()
+        if not np.isfinite(values).all():
+            bad = int((~np.isfinite(values)).argmax())
+            raise InputError(
+                f"the target {target!r} holds {values[bad]} (data row {bad + 1}); "
+                "a regression target must be finite: drop those rows or fix them"
+            )
+        largest = float(np.abs(values).max())
+        if largest > MAX_TARGET_MAGNITUDE:
+            raise InputError(
+                f"the target {target!r} reaches {largest:.3g}; regression targets beyond "
+                f"±{MAX_TARGET_MAGNITUDE:.0e} overflow squared errors: rescale it "
+                f"(e.g. divide by {10.0 ** np.floor(np.log10(largest)):.0e}) or model its logarithm"
+            )
+        return pd.Series(values, name=y.name)
+    if pd.api.types.is_float_dtype(y):
+        values = y.to_numpy(dtype=float)
+        safe = np.isfinite(values).all() and np.abs(values).max() < 2.0**53
+        if safe and (values == np.round(values)).all():
+            return pd.Series(values.astype(np.int64), name=y.name)
+        return pd.Series([str(v) for v in values], name=y.name, dtype=object)
+    return y
 
 
 def load_demo():

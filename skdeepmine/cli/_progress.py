@@ -24,6 +24,7 @@ class Progress:
         self.quiet = quiet
         self.number = 0
         self.started = time.perf_counter()
+        self.stages = []  # [step message, seconds], in order
         self._live = False
         isatty = getattr(self.stream, "isatty", None)
         self.interactive = bool(isatty and isatty())
@@ -37,9 +38,16 @@ class Progress:
         self.stream.write(text + "\n")
         self.stream.flush()
 
+    def _close_stage(self):
+        if self.stages and self.stages[-1][1] is None:
+            self.stages[-1][1] = time.perf_counter() - self._stage_started
+
     def step(self, message):
-        """Start the next numbered step."""
+        """Start the next numbered step (and time it)."""
+        self._close_stage()
         self.number += 1
+        self.stages.append([message, None])
+        self._stage_started = time.perf_counter()
         self._write(f"[{self.number}/{self.total}] {message}")
 
     def item(self, message, *, seconds=None):
@@ -56,5 +64,9 @@ class Progress:
         self._live = True
 
     def done(self, message):
+        """The final line, with the time of each step."""
+        self._close_stage()
         elapsed = time.perf_counter() - self.started
-        self._write(f"{message} ({elapsed:.0f} s)")
+        stages = ", ".join(f"[{n}] {seconds:.1f} s" for n, (_, seconds)
+                           in enumerate(self.stages, start=1))
+        self._write(f"{message} ({elapsed:.0f} s" + (f": {stages})" if stages else ")"))

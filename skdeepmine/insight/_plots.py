@@ -3,10 +3,18 @@
 Figures are :class:`matplotlib.figure.Figure` objects, never pyplot ones: the
 user's global backend and pyplot state are left alone, and rendering to PNG
 uses the Agg canvas whatever backend is active.
+
+Text that comes from the data (column names, levels, class labels, titles)
+is drawn as plain text: matplotlib's math parsing is off for it, so a ``$``
+pair in a label neither crashes the figure nor changes what it says.  Such
+text also gets a font fallback list ending in a CJK-capable font when one
+is installed (set per text, never in the global rcParams).
 """
 
 import base64
+import functools
 import io
+import re
 import textwrap
 
 import numpy as np
@@ -16,6 +24,124 @@ from ._findings import KINDS
 KIND_COLOURS = dict(zip(KINDS, ["#c0392b", "#d68910", "#2874a6", "#7d3c98", "#138d75", "#34495e"]))
 
 _LABEL_WIDTH = 38
+
+
+#: Families of CJK-capable fonts, most preferred first (Simplified Chinese
+#: faces before the others).
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
+    "SimHei", "Heiti SC", "Hiragino Sans GB", "Droid Sans Fallback",
+    "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans", "Noto Sans CJK KR",
+)
+
+#: File names of such fonts, for a font cache made before they were installed.
+_CJK_FILE = re.compile(
+    r"NotoSans.*CJK|SourceHanSans|wqy|WenQuanYi|DroidSansFallback|msyh|simhei|PingFang",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font_family():
+    """Name of an installed CJK-capable font family, or None.
+
+    Matplotlib's font list is cached on disk when it is first built; a font
+    installed later is found by its file name and registered.
+    """
+    from matplotlib import font_manager
+
+    def installed():
+        return {entry.name for entry in font_manager.fontManager.ttflist}
+
+    known = installed()
+    if not any(family in known for family in CJK_FAMILIES):
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILE.search(path) and "Mono" not in path and "Bold" not in path:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        known = installed()
+    return next((family for family in CJK_FAMILIES if family in known), None)
+
+
+def font_families():
+    """The font fallback list for data text: the default, then a CJK font."""
+    cjk = cjk_font_family()
+    return ["sans-serif"] if cjk is None else ["sans-serif", cjk]
+
+
+@functools.lru_cache(maxsize=4)
+def _charmaps(families):
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    maps = []
+    for family in families:
+        path = font_manager.findfont(
+            font_manager.FontProperties(family=[family]), fallback_to_default=False
+        )
+        maps.append(set(FT2Font(path).get_charmap()))
+    return maps
+
+
+def undrawable_labels(labels):
+    """Labels holding characters that no font of :func:`font_families` has.
+
+    Matplotlib draws such characters as empty boxes.
+
+    Parameters
+    ----------
+    labels : iterable of str
+
+    Returns
+    -------
+    labels : list of str
+        The labels that would not be drawn faithfully, each once, in order.
+    """
+    try:
+        charmaps = _charmaps(tuple(font_families()))
+    except (ValueError, OSError, RuntimeError):
+        return []
+    missing = []
+    for label in dict.fromkeys(str(label) for label in labels):
+        if any(
+            not ch.isspace() and ord(ch) >= 0x80
+            and not any(ord(ch) in charmap for charmap in charmaps)
+            for ch in label
+        ):
+            missing.append(label)
+    return missing
+
+
+def chart_labels(chart):
+    """Every piece of data text a chart draws (for :func:`undrawable_labels`)."""
+    texts = [chart.get(key) for key in ("title", "xlabel", "ylabel")]
+    for key in ("labels", "row_labels", "col_labels"):
+        texts.extend(chart.get(key) or [])
+    if chart.get("groups") is not None:
+        texts.extend(dict.fromkeys(chart["groups"]))
+    return [str(t) for t in texts if t is not None and str(t)]
+
+
+def _plain_text(ax):
+    """Math parsing off and the font fallback list on for the data text of ``ax``."""
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+    legend = ax.get_legend()
+    if legend is not None:
+        texts.extend(legend.get_texts())
+    for axis in (ax.xaxis, ax.yaxis):
+        # Labels given as data (set_ticks(..., labels) makes a FuncFormatter);
+        # numeric ticks keep math for their offsets (such as 1e5).
+        if isinstance(axis.get_major_formatter(), (FixedFormatter, FuncFormatter)):
+            texts.extend(tick.label1 for tick in axis.get_major_ticks())
+    families = font_families()
+    for text in texts:
+        text.set_parse_math(False)
+        text.set_fontfamily(families)
 
 
 def _wrap(label, width=_LABEL_WIDTH):
@@ -51,6 +177,7 @@ def draw_chart(chart, ax=None):
     draw(ax, chart)
     if chart.get("title"):
         ax.set_title(chart["title"], fontsize=10)
+    _plain_text(ax)
     return ax
 
 
@@ -124,6 +251,10 @@ def _line(ax, chart):
         ax.axhline(chart["hline"], color="#c0392b", linestyle="--", linewidth=1)
     if chart.get("ylim"):
         ax.set_ylim(*chart["ylim"])
+    if chart.get("integer_x"):  # counts (principal components): no fractional ticks
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(chart.get("xlabel", ""), fontsize=9)
     ax.set_ylabel(chart.get("ylabel", ""), fontsize=9)
 
@@ -153,6 +284,7 @@ def draw_overview(insights, ax=None, *, limit=20):
     if kinds:
         ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k.replace("_", " ")) for k in kinds],
                   fontsize=8, loc="lower right")
+    _plain_text(ax)
     return ax
 
 

@@ -3,6 +3,8 @@
 They read every row (counting is cheap), not the shared sample.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,20 @@ NEAR_CONSTANT_SHARE = 0.95
 HIGH_CARDINALITY_LEVELS = 50
 #: ...and so are those where more than this share of the values are distinct.
 HIGH_CARDINALITY_SHARE = 0.5
+
+#: Column names that say "identifier": id, *_id, customerId, CustomerID, uuid,
+#: guid, 编号 (number), 序号 (serial number), 标识 (identifier), 账号 (account).
+IDENTIFIER_NAME = re.compile(
+    r"(?:^|[^A-Za-z0-9])(?:[Ii][Dd]|[Uu][Uu][Ii][Dd]|[Gg][Uu][Ii][Dd])(?:$|[^A-Za-z0-9])"
+    r"|[a-z0-9](?:Id|ID|Uuid|UUID|Guid|GUID)$"  # customerId, CustomerID
+    r"|编号|序号|标识|账号|ＩＤ"
+)
+
+#: A column is an identifier when its distinct values cover at least this
+#: share of the distinct rows (exact repeats of a whole row count once) ...
+IDENTIFIER_SHARE = 0.95
+#: ... or, when its name says "identifier", this share.
+NAMED_IDENTIFIER_SHARE = 0.5
 
 #: Duplicate rows covering this share of the table (or more) get strength 1.
 DUPLICATE_FULL_STRENGTH = 0.1
@@ -166,16 +182,100 @@ def find_duplicate_rows(data):
     )]
 
 
+def identifier_columns(frame):
+    """Columns of ``frame`` that identify rows rather than describe them.
+
+    A column is an identifier when its name says so (``IDENTIFIER_NAME``)
+    and at least ``NAMED_IDENTIFIER_SHARE`` of the distinct rows have a value
+    of their own (numbers must be whole), or when it holds text and
+    ``IDENTIFIER_SHARE`` of them do (unnamed numbers may be counts or
+    amounts, which are distinct too).  Rows repeated exactly (a batch sent
+    twice) count once, so duplicates do not hide an identifier.  Date and
+    free-text columns (values with spaces) are not identifiers.
+
+    Returns
+    -------
+    identifiers : dict
+        ``{column: {"distinct_share", "n_levels", "named"}}`` in column order.
+    """
+    if frame.shape[1] == 0 or len(frame) == 0:
+        return {}
+    row_keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    found = {}
+    for column in frame.columns:
+        values = frame[column]
+        present = values.notna().to_numpy()
+        if present.sum() < 2:
+            continue
+        kept = values[present]
+        named = bool(IDENTIFIER_NAME.search(str(column)))
+        numeric = pd.api.types.is_numeric_dtype(kept) and not pd.api.types.is_bool_dtype(kept)
+        if numeric:
+            as_float = kept.to_numpy(dtype=float)
+            if not named or not np.all(as_float == np.round(as_float)):
+                continue
+        n_levels = int(kept.nunique())
+        share = n_levels / len(np.unique(row_keys[present]))
+        if share < (NAMED_IDENTIFIER_SHARE if named else IDENTIFIER_SHARE) or n_levels < 3:
+            continue
+        if not numeric:
+            text = kept.astype(str)
+            if text.str.contains(r"\s", regex=True).mean() > 0.1 or _looks_like_dates(text):
+                continue
+        found[column] = {"distinct_share": min(1.0, share), "n_levels": n_levels,
+                         "named": named}
+    return found
+
+
+def _identifiers(data):
+    if "identifiers" not in data.cache:
+        data.cache["identifiers"] = identifier_columns(data.frame)
+    return data.cache["identifiers"]
+
+
+def find_identifiers(data):
+    """Columns that identify rows (see :func:`identifier_columns`); strength 1.
+
+    A model can memorise an identifier but never generalise from it: the
+    advice is to drop it (keeping it aside to join results back).
+    """
+    found = _identifiers(data)
+    if not found:
+        return []
+    columns = list(found)
+    reasons = [
+        f"{c} ({'named as an identifier, ' if found[c]['named'] else ''}"
+        f"{found[c]['n_levels']} distinct values, {percent(found[c]['distinct_share'])} "
+        "of the distinct rows)"
+        for c in columns
+    ]
+    many = len(columns) > 1
+    return [Insight(
+        kind="data_quality",
+        name="identifier_columns",
+        title=f"Identifier column{'s' * many}: {names(columns)}",
+        message=(
+            f"{'; '.join(reasons[:5])} {'identify' if many else 'identifies'} rows rather "
+            f"than describing them: drop {'them' if many else 'it'} before modelling "
+            "(keep it aside to join predictions back). A model can memorise an "
+            "identifier but cannot generalise from it."
+        ),
+        strength=1.0,
+        evidence={"columns": columns, "identifiers": found},
+    )]
+
+
 def find_high_cardinality(data):
-    """Categorical columns with many levels; identifier-like ones score 1.
+    """Categorical columns with many levels (identifiers are left to find_identifiers).
 
     Strength is the larger of the distinct-value share and
     ``n_levels / 500``, capped at 1.
     """
     findings = []
+    identifiers = _identifiers(data)
     for column in data.categorical:
         values = data.frame[column].dropna()
-        if values.empty:
+        if values.empty or column in identifiers:
             continue
         n_levels = int(values.nunique())
         share = n_levels / len(values)
@@ -183,17 +283,11 @@ def find_high_cardinality(data):
             share > HIGH_CARDINALITY_SHARE and n_levels > 10
         ):
             continue
-        identifier = n_levels == len(values)
         if _looks_like_dates(values):
             advice = (
                 "its values read as dates: parse them (pandas.to_datetime) and "
                 "derive features such as year, month or weekday instead of "
                 "encoding each date as a category"
-            )
-        elif identifier:
-            advice = (
-                "every value is distinct, so it looks like an identifier: drop it "
-                "before modelling"
             )
         else:
             advice = (
@@ -213,7 +307,7 @@ def find_high_cardinality(data):
             strength=min(1.0, max(share, n_levels / 500)),
             evidence={
                 "column": column, "n_levels": n_levels, "distinct_share": share,
-                "identifier_like": identifier,
+                "identifier_like": False,
                 "top_levels": {str(k): int(v) for k, v in top.items()},
             },
         ))
@@ -238,7 +332,10 @@ def find_row_numbers(data):
     looks like a feature to a model, and trees happily split on it.
     """
     findings = []
+    identifiers = _identifiers(data)
     for column in data.numeric:
+        if column in identifiers:
+            continue  # reported (and to be dropped) as an identifier
         values = data.frame[column].dropna().to_numpy()
         if len(values) < 20 or np.any(values != np.round(values)):
             continue
@@ -289,6 +386,7 @@ MINERS = (
     find_target_quality,
     find_constant_columns,
     find_duplicate_rows,
+    find_identifiers,
     find_high_cardinality,
     find_row_numbers,
 )

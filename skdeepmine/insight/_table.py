@@ -154,16 +154,28 @@ class MiningData:
         self.settings = settings
         self.targets = targets
         self.numeric = [c for c in frame.columns if is_numeric(frame[c])]
-        self.categorical = [c for c in frame.columns if c not in set(self.numeric)]
+        numeric = set(self.numeric)  # one set, not one per column: wide tables
+        self.categorical = [c for c in frame.columns if c not in numeric]
         # Infinities are counted, then treated as missing by every miner.
         self.n_infinite = {}
+        numbers = {}
         for column in self.numeric:
-            values = frame[column].to_numpy(dtype=float)
+            values = frame[column].to_numpy(dtype=float, na_value=np.nan)
             infinite = np.isinf(values)
             if infinite.any():
                 self.n_infinite[column] = int(infinite.sum())
                 values = np.where(infinite, np.nan, values)
-            frame[column] = values
+            numbers[column] = values
+        if numbers:
+            # One new frame rather than a column-by-column update, which
+            # fragments wide tables (pandas' PerformanceWarning).
+            rebuilt = pd.DataFrame(
+                {j: numbers[c] if c in numbers else frame.iloc[:, j]
+                 for j, c in enumerate(frame.columns)},
+                index=frame.index,
+            )
+            rebuilt.columns = frame.columns
+            frame = rebuilt
         self.frame = frame
         self.deep = deep
         self.cache = {}  # values miners share, e.g. feature relevance per target

@@ -1,0 +1,304 @@
+"""The ``skdeepmine report`` command at the edges (issues 9 and 11).
+
+The output never replaces the input and is written all at once; ``$`` in
+labels, extreme numbers, identifiers, other encodings and separators, and
+Chinese data all end in a right report or one clear line on stderr.
+"""
+
+import errno
+import os
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdeepmine.cli import main
+from skdeepmine.cli._load import detect_separator, read_table
+from skdeepmine.cli._output import write_atomically
+from skdeepmine.insight import _plots
+from skdeepmine.insight._quality import identifier_columns
+
+#: One cheap model: these tests are about the command, not the models.
+TREE = ["--models", "tree", "--cv", "2", "--quiet"]
+
+
+def run(args, capsys):
+    status = main(["report", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_error_line(status, err, expected):
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("skdeepmine: error: "), err
+    assert expected in err, err
+
+
+@pytest.fixture
+def small_csv(tmp_path):
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=40)
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"a": a, "b": rng.normal(size=40), "y": np.where(a > 0, "p", "q")}).to_csv(
+        path, index=False)
+    return path
+
+
+# ----------------------------------------------------------------- the output
+@pytest.mark.parametrize("how", ["same path", "symlink", "dot-dot path"])
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(how, small_csv, tmp_path,
+                                                                   capsys, monkeypatch):
+    before = small_csv.read_bytes()
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    if how == "symlink":
+        os.symlink(small_csv, tmp_path / "link.csv")
+        output = str(tmp_path / "link.csv")
+    elif how == "dot-dot path":
+        output = "./../data.csv"
+    else:
+        output = str(small_csv)
+    status, _, err = run([str(small_csv), "--target", "y", "--output", output, *TREE], capsys)
+    assert_one_error_line(status, err, "it is the input file")
+    assert small_csv.read_bytes() == before
+
+
+def test_a_failing_write_keeps_the_old_report_and_leaves_no_temporary_file(
+        small_csv, tmp_path, capsys, monkeypatch):
+    report = tmp_path / "report.html"
+    report.write_text("old report")
+
+    def full_disk(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    status, _, err = run([str(small_csv), "--target", "y", "--output", str(report), *TREE],
+                         capsys)
+    assert_one_error_line(status, err, "cannot write the report to")
+    assert "No space left on device" in err
+    assert report.read_text() == "old report"
+    assert sorted(os.listdir(tmp_path)) == ["data.csv", "report.html"]
+
+
+def test_the_report_replaces_the_file_a_symlink_points_to(tmp_path):
+    (tmp_path / "real.html").write_text("old")
+    os.symlink(tmp_path / "real.html", tmp_path / "link.html")
+    write_atomically(str(tmp_path / "link.html"), "new ✓")
+    assert os.path.islink(tmp_path / "link.html")
+    assert (tmp_path / "real.html").read_text(encoding="utf-8") == "new ✓"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="permission bits do not stop root")
+def test_a_read_only_folder_gives_one_line_and_keeps_the_old_file(tmp_path):
+    from skdeepmine.cli._load import InputError
+
+    (tmp_path / "r.html").write_text("old")
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(InputError, match="cannot write the report to"):
+            write_atomically(str(tmp_path / "r.html"), "new")
+    finally:
+        tmp_path.chmod(0o700)
+    assert (tmp_path / "r.html").read_text() == "old"
+
+
+# --------------------------------------------------------- extreme numbers
+def test_extreme_numbers_are_clipped_refused_or_read_as_classes(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=60)
+    big = rng.normal(size=60)
+    big[:4], big[4:8] = 1e308, -1e308
+    y = np.where(a > 0, "p", "q")
+    pd.DataFrame({"a": a, "big": big, "y": y}).to_csv(tmp_path / "feat.csv", index=False)
+    pd.DataFrame({"a": a, "y": 1e200 * a}).to_csv(tmp_path / "reg.csv", index=False)
+    classes = np.array([-1e308, 0.0, 1e308])[np.digitize(a, [-0.4, 0.4])]
+    pd.DataFrame({"a": a, "y": classes}).to_csv(tmp_path / "cls.csv", index=False)
+
+    # Features: clipped to ±1e30, said on stdout and in the report.
+    status = main(["report", str(tmp_path / "feat.csv"), "--target", "y", "--models", "tree",
+                   "--cv", "2", "--output", str(tmp_path / "feat.html")])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    assert "8 value(s) beyond ±1e+30 clipped to it" in out
+    assert "8 beyond ±1e+30 in big" in (tmp_path / "feat.html").read_text(encoding="utf-8")
+
+    # A regression target of 1e200: one line, with what to do.
+    status, _, err = run([str(tmp_path / "reg.csv"), "--target", "y", *TREE], capsys)
+    assert_one_error_line(status, err, "the target 'y' reaches")
+    assert "rescale it" in err
+
+    # {-1e308, 0, 1e308}: three classes, learnt as such (a depends on them exactly).
+    status = main(["report", str(tmp_path / "cls.csv"), "--target", "y", "--models", "tree",
+                   "--cv", "2", "--output", str(tmp_path / "cls.html")])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    assert "(classification, 3 classes)" in out
+    score = float(re.search(r"Decision tree: balanced accuracy ([\d.]+)", out).group(1))
+    assert score > 0.8  # chance: 0.33
+
+
+# ------------------------------------------------------------- identifiers
+def test_identifiers_are_found_by_name_and_uniqueness_despite_duplicated_rows():
+    rng = np.random.RandomState(0)
+    n = 120
+    frame = pd.DataFrame({
+        "customer_id": [f"C{i:05d}" for i in range(n)],
+        "客户编号": [f"K{i}" for i in rng.permutation(n)],
+        "accountId": rng.permutation(n) + 1000,
+        "code": [f"x{i:04d}" for i in range(n)],  # unnamed, but unique text
+        "store_id": rng.choice(["s1", "s2", "s3", "s4"], size=n),  # a few stores: a category
+        "amount": rng.gamma(2.0, 10.0, size=n),  # distinct numbers: a measurement
+        "visits": rng.permutation(n),  # distinct whole numbers, not named as an id
+        "comment": [f"note number {i}" for i in range(n)],  # free text
+        "paid": rng.choice(["yes", "no"], size=n),
+    })
+    # A batch sent twice: ten exact repeats, identifiers included.
+    frame = pd.concat([frame, frame.iloc[:10]], ignore_index=True)
+    assert list(identifier_columns(frame)) == ["customer_id", "客户编号", "accountId", "code"]
+
+
+def test_identifiers_are_left_out_of_the_models_and_drop_removes_a_column(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    n = 60
+    a = rng.normal(size=n)
+    frame = pd.DataFrame({"customer_id": [f"C{i:04d}" for i in range(n)], "a": a,
+                          "noise": rng.normal(size=n), "y": np.where(a > 0, "p", "q")})
+    frame = pd.concat([frame, frame.iloc[:10]], ignore_index=True)
+    frame.to_csv(tmp_path / "ids.csv", index=False)
+    status = main(["report", str(tmp_path / "ids.csv"), "--target", "y", "--models", "tree",
+                   "--cv", "2", "--drop", "noise", "--output", str(tmp_path / "ids.html")])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    assert "left out of the models as identifier: customer_id" in out
+    assert "70 rows, 2 features" in out  # noise dropped
+    page = (tmp_path / "ids.html").read_text(encoding="utf-8")
+    assert "Identifier column: customer_id" in page
+    assert "drop it before modelling" in page and "TargetEncoder" not in page
+    assert "noise" not in page.replace("than noise", "")
+
+    status, _, err = run([str(tmp_path / "ids.csv"), "--target", "y", "--drop", "nosuch",
+                          *TREE], capsys)
+    assert_one_error_line(status, err, "--drop: no column 'nosuch' in")
+    status, _, err = run([str(tmp_path / "ids.csv"), "--target", "y", "--drop", "y", *TREE],
+                         capsys)
+    assert_one_error_line(status, err, "--drop names the target 'y'")
+
+
+# ------------------------------------------------- encodings and separators
+CHINESE = pd.DataFrame({
+    "客户编号": ["C001", "C002", "C003"], "城市": ["北京", "上海", "广州"],
+    "月费": [12.5, 30.0, 8.75], "流失": ["是", "否", "是"],
+})
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig", "utf-8"])
+def test_chinese_csv_files_are_read_in_their_detected_encoding(encoding, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_bytes(CHINESE.to_csv(index=False).encode(encoding))
+    frame, used = read_table(str(path))
+    pd.testing.assert_frame_equal(frame, CHINESE)
+    assert used["sep"] == ","
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_the_separator_is_detected(sep, tmp_path):
+    path = tmp_path / "semi.csv"
+    text = CHINESE.assign(月费=["12,5", "30,0", "8,75"]).to_csv(index=False, sep=sep)
+    path.write_text(text, encoding="utf-8")
+    frame, used = read_table(str(path))
+    assert used["sep"] == sep
+    assert list(frame.columns) == list(CHINESE.columns)
+    assert detect_separator("a,b\n1,2\n") == ","
+    assert detect_separator("just one column\nvalue\n") == ","
+
+
+def test_unknown_encoding_and_wrong_encoding_give_one_line(tmp_path, capsys):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(CHINESE.to_csv(index=False).encode("gbk"))
+    status, _, err = run([str(path), "--target", "流失", "--encoding", "klingon", *TREE], capsys)
+    assert_one_error_line(status, err, "unknown --encoding 'klingon'")
+    status, _, err = run([str(path), "--target", "流失", "--encoding", "utf-8", *TREE], capsys)
+    assert_one_error_line(status, err, "as utf-8 text")
+    assert "--encoding" in err
+
+
+# ------------------------------------------------------------- figures
+def test_without_a_cjk_font_the_report_lists_the_labels_it_cannot_draw(tmp_path, capsys,
+                                                                       monkeypatch):
+    monkeypatch.setattr(_plots, "cjk_font_family", lambda: None)
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=60)
+    pd.DataFrame({"月费": a, "b": rng.normal(size=60), "流失": np.where(a > 0, "是", "否")}).to_csv(
+        tmp_path / "zh.csv", index=False)
+    status = main(["report", str(tmp_path / "zh.csv"), "--target", "流失", "--output",
+                   str(tmp_path / "zh.html"), *TREE])
+    assert status == 0, capsys.readouterr().err
+    page = (tmp_path / "zh.html").read_text(encoding="utf-8")
+    note = re.search(r"Labels the figures cannot draw:</b> ([^<]*)<", page)
+    assert note is not None and "fonts-noto-cjk" in note.group(1)
+    assert "月费" in note.group(1)
+
+
+def test_figures_draw_dollar_signs_as_text_in_every_chart_type():
+    labels = ["cost $a$ \\frac{", "$\\frac{$ 城市", "plain"]
+    charts = [
+        {"type": "bar", "labels": labels, "values": [1, 2, 3], "title": "t $x^$",
+         "xlabel": "$\\alpha"},
+        {"type": "heatmap", "matrix": [[1, 2, 3]] * 3, "row_labels": labels,
+         "col_labels": labels, "annotate": True},
+        {"type": "scatter", "x": [1, 2, 3], "y": [1, 2, 3], "groups": labels,
+         "xlabel": "$\\frac{$", "ylabel": "$y$"},
+        {"type": "line", "x": [1, 2], "y": [1, 2], "xlabel": "$\\frac{$", "ylabel": "$"},
+        {"type": "histogram", "counts": [1, 2], "edges": [0, 1, 2], "xlabel": "$\\frac{$"},
+    ]
+    for chart in charts:
+        ax = _plots.draw_chart(chart)
+        _plots.to_png_base64(ax)  # matplotlib raised on the bad TeX here
+        shown = [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
+        shown += [ax.get_title(), ax.get_xlabel()]
+        legend = ax.get_legend()
+        shown += [t.get_text() for t in legend.get_texts()] if legend else []
+        for label in chart.get("row_labels") or chart.get("labels") or chart.get("groups") or []:
+            assert label in shown
+        for text in [ax.title, ax.xaxis.label, ax.yaxis.label]:
+            assert text.get_parse_math() is False
+
+
+# ------------------------------------------------------------- end to end
+def chinese_table(n=120, seed=0):
+    """Churn in Chinese, with a `$` pair in a column name and in a class label."""
+    rng = np.random.RandomState(seed)
+    plan = rng.choice(["基础版", "专业版", "$\\frac{$ 版"], size=n)
+    fee = rng.gamma(2.0, 10.0, size=n).round(2)
+    churned = np.where((plan == "基础版") & (fee < 20), "是 $x^$", "否")
+    frame = pd.DataFrame({"客户编号": [f"K{i:04d}" for i in range(n)], "套餐": plan,
+                          "月费 $a$ \\frac{": fee, "备注": rng.choice(["a", "b"], size=n),
+                          "流失": churned})
+    return pd.concat([frame, frame.iloc[:10]], ignore_index=True)  # a batch sent twice
+
+
+def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path):
+    from test_cli import run_module
+
+    chinese_table().to_csv(tmp_path / "客户.csv", index=False, encoding="gbk", sep=";")
+    result = run_module(
+        "report", "客户.csv", "--target", "流失", "--drop", "备注", "--lang", "zh",
+        "--output", "报告.html", "--cv", "2", "--epochs", "2", cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    assert "encoding gb18030, separator ';' (detected)" in result.stdout
+    assert "130 rows, 3 features; target '流失' (classification, 2 classes)" in result.stdout
+    assert "left out of the models as identifier: 客户编号" in result.stdout
+    assert re.search(r"\(\d+ s: \[1\] [\d.]+ s, \[2\] [\d.]+ s, \[3\] [\d.]+ s, \[4\] [\d.]+ s\)",
+                     result.stdout), result.stdout
+    page = (tmp_path / "报告.html").read_text(encoding="utf-8")
+    assert "月费 $a$ \\frac{" in page and "是 $x^$" in page
+    assert "<td>Hybrid (network features + gradient boosting)</td>" in page
+    assert "Identifier column: 客户编号" in page
+    assert page.count("data:image/png;base64,") >= 3
+    assert sorted(os.listdir(tmp_path)) == ["客户.csv", "报告.html"]
+    if _plots.cjk_font_family() is not None:
+        assert "Labels the figures cannot draw" not in page
