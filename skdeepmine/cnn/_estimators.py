@@ -244,6 +244,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        metrics=None,
         warm_start=False,
         callbacks=None,
         class_weight=None,
@@ -278,6 +279,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.metrics = metrics
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.class_weight = class_weight
@@ -359,6 +361,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        metrics=None,
         warm_start=False,
         callbacks=None,
     ):
@@ -392,6 +395,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.metrics = metrics
         self.warm_start = warm_start
         self.callbacks = callbacks
 

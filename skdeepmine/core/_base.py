@@ -52,6 +52,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "callbacks": [list, None],
+        "metrics": [list, tuple, None],
     }
 
     # ----------------------------------------------------------------- hooks
@@ -192,6 +193,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
                 tol=self.tol,
                 verbose=self.verbose,
                 callbacks=callbacks,
+                metrics=self.metrics,
                 first_epoch=len(history),
             )
             optimizer_state = trainer.store(model)

@@ -47,6 +47,16 @@ def training_params_doc(batch_size):
 
     tol : float, default=1e-4
         Minimum improvement of the monitored loss.
+
+    metrics : list of str or keras.metrics.Metric, default=None
+        Keras metrics to compute each epoch, as in ``model.compile``:
+        names (``"accuracy"``, ``"auc"``, ``"mae"``), metric objects or
+        functions of ``(y_true, y_pred)``.  They are logged under their name
+        for the training data and, with early stopping, as ``val_<name>`` for
+        the validation data, so callbacks can monitor them
+        (``EarlyStopping(monitor="val_accuracy")``), and ``history_`` records
+        them.  They are weighted like the loss.  ``None`` computes none, at
+        no cost.
 """
 
 
@@ -55,8 +65,11 @@ CONTINUATION_PARAMS_DOC = """
         Continue from the previous fit's weights instead of starting afresh.
 
     callbacks : list of keras.callbacks.Callback, default=None
-        Keras callbacks, called at the start and end of training and of each
-        epoch with the epoch's record as ``logs``.
+        Keras callbacks, called as ``model.fit`` calls them: the model they
+        see has its ``optimizer`` (whose ``learning_rate`` they may change)
+        and ``stop_training``; ``logs`` hold ``loss``, the metrics and, with
+        early stopping, ``val_loss``, ``val_score`` and the ``val_`` metrics.
+        Batch-level hooks get the running mean of the loss.
 """
 
 FITTED_DOC = """
@@ -64,8 +77,9 @@ FITTED_DOC = """
         The trained network.
 
     history_ : list of dict
-        One record per epoch: ``epoch``, ``loss`` and, with early stopping,
-        ``val_loss`` and ``val_score``.
+        One record per epoch: ``epoch``, ``loss``, the ``metrics`` and, with
+        early stopping, ``val_loss``, ``val_score`` and the ``val_`` metrics;
+        plus what callbacks add to their logs (``learning_rate``).
 
     loss_curve_ : list of float
         Training loss of each epoch.

@@ -14,6 +14,7 @@ import numpy as np
 
 from ._backend import get_keras, get_tf
 from ._engine import clone_architecture, engine_for
+from ._metrics import EpochMetrics
 
 
 def _per_sample_loss(loss):
@@ -51,6 +52,12 @@ class Trainer:
         self.model = clone_architecture(model) if private_copy else model
         self.optimizer = keras.optimizers.deserialize(optimizer_config)
         self.optimizer.build(self.model.trainable_variables)
+        # Callbacks read the optimizer from the model, as after
+        # ``model.compile`` (ReduceLROnPlateau, LearningRateScheduler,
+        # TensorBoard).  Its learning rate is a variable that the traced step
+        # reads, so setting it between epochs changes training
+        # (tests/test_callbacks.py).
+        self.model.optimizer = self.optimizer
         self._initial_optimizer_state = [v.numpy() for v in self.optimizer.variables]
         self._loss = _per_sample_loss(loss)
         x_spec = tf.TensorSpec(
@@ -58,17 +65,17 @@ class Trainer:
         )
         y_spec = tf.TensorSpec(*target_spec)
         w_spec = tf.TensorSpec((None,), model.inputs[0].dtype)
-        self.step = tf.function(self._step, input_signature=[x_spec, y_spec, w_spec])
-        self.evaluate = tf.function(
-            self._evaluate, input_signature=[x_spec, y_spec, w_spec]
-        )
+        self._signature = [x_spec, y_spec, w_spec]
+        self.step = tf.function(self._step, input_signature=self._signature)
+        self._step_with_outputs = None
+        self.evaluate = tf.function(self._evaluate, input_signature=self._signature)
 
     def _weighted_loss_sum(self, y, outputs, sample_weight):
         tf = get_tf()
         values = tf.cast(self._loss(y, outputs), sample_weight.dtype)
         return tf.reduce_sum(values * sample_weight)
 
-    def _step(self, x, y, sample_weight):
+    def _train_step(self, x, y, sample_weight):
         tf = get_tf()
         with tf.GradientTape() as tape:
             outputs = self.model(x, training=True)
@@ -81,7 +88,22 @@ class Trainer:
         variables = self.model.trainable_variables
         gradients = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(gradients, variables))
-        return total
+        return total, outputs
+
+    def _step(self, x, y, sample_weight):
+        return self._train_step(x, y, sample_weight)[0]
+
+    def step_with_outputs(self, x, y, sample_weight):
+        """A train step that also returns the batch's outputs, for metrics.
+
+        Traced on first use only, so fits without metrics never pay for it.
+        """
+        if self._step_with_outputs is None:
+            tf = get_tf()
+            self._step_with_outputs = tf.function(
+                self._train_step, input_signature=self._signature
+            )
+        return self._step_with_outputs(x, y, sample_weight)
 
     def _evaluate(self, x, y, sample_weight):
         outputs = self.model(x, training=False)
@@ -146,9 +168,23 @@ def _take(x, indices):
     return stream(indices) if stream is not None else (x[index] for index in indices)
 
 
-def _batches(n_samples, batch_size, rng):
-    order = rng.permutation(n_samples)
-    return [order[start : start + batch_size] for start in range(0, n_samples, batch_size)]
+def _take(x, indices):
+    """``x[index]`` for each index array; a source with ``stream`` reads them ahead.
+
+    Image paths (``_paths.ImagePaths``) decode their batches in worker
+    threads while the network trains on the previous one.
+    """
+    stream = getattr(x, "stream", None)
+    return stream(indices) if stream is not None else (x[index] for index in indices)
+
+
+def _array_batches(data, batch_size, rng):
+    """Shuffled mini-batches ``(x, y, sample_weight)`` of ``data``."""
+    x, y, w = data
+    order = rng.permutation(len(x))
+    indices = [order[start : start + batch_size] for start in range(0, len(x), batch_size)]
+    for index, x_part in zip(indices, _take(x, indices)):
+        yield x_part, y[index], w[index]
 
 
 def _evaluate(trainer, data, batch_size):
@@ -164,6 +200,104 @@ def _evaluate(trainer, data, batch_size):
     return total / float(np.sum(w)), np.concatenate(outputs)
 
 
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end")
+
+
+class _CallbackList:
+    """Calls Keras callbacks as ``model.fit`` does, for the hooks they implement.
+
+    Batch-level hooks are called only when some callback overrides one
+    (TerminateOnNaN, TensorBoard, a LambdaCallback given ``on_batch_end``):
+    their logs need the running loss, which costs a device sync per batch.
+    """
+
+    def __init__(self, callbacks, model, params):
+        keras = get_keras()
+        self.callbacks = list(callbacks)
+        for callback in self.callbacks:
+            callback.set_model(model)
+            callback.set_params(params)
+
+        def overrides(callback, hook):
+            method = getattr(callback, hook)
+            return getattr(method, "__func__", method) is not getattr(keras.callbacks.Callback, hook)
+
+        self.wants_batches = any(
+            overrides(callback, hook) for callback in self.callbacks for hook in _BATCH_HOOKS
+        )
+
+    def __getattr__(self, hook):
+        def call(*args, **kwargs):
+            for callback in self.callbacks:
+                getattr(callback, hook)(*args, **kwargs)
+
+        return call
+
+
+def _resolve_monitor_modes(callbacks, modes):
+    """Tell ``mode="auto"`` callbacks whether a metric they monitor should rise.
+
+    Keras's EarlyStopping, ReduceLROnPlateau and ModelCheckpoint look that up
+    in the metrics ``model.compile`` attached; skdeepmine's metrics live
+    outside the model, so the answer is given here, as the metric states it.
+    """
+    for callback in callbacks:
+        monitor = getattr(callback, "monitor", None)
+        if (
+            getattr(callback, "mode", None) == "auto"
+            and getattr(callback, "monitor_op", "unset") is None
+            and monitor in modes
+        ):
+            callback.mode = modes[monitor]
+
+
+def _diverged(epoch, what, value):
+    return ValueError(
+        f"Training diverged at epoch {epoch}: {what} is {value}. Scale X (e.g. "
+        "with sklearn.preprocessing.StandardScaler) and, for regression, y "
+        "(e.g. with sklearn.compose.TransformedTargetRegressor), or lower "
+        "learning_rate."
+    )
+
+
+def _check_finite_weights(trainer, epoch):
+    """Raise unless every weight of the network is finite; return the weights."""
+    weights = trainer.get_weights()
+    if not all(np.isfinite(w).all() for w in weights if np.issubdtype(w.dtype, np.floating)):
+        if epoch == 0:
+            raise ValueError(
+                "The network holds non-finite weights before training: values of X "
+                "too large for the network's float type (e.g. an input "
+                "standardisation whose variance overflows float32). Scale X, e.g. "
+                "with sklearn.preprocessing.StandardScaler, or pass float64 X."
+            )
+        raise _diverged(epoch, "a weight of the network", "not finite")
+    return weights
+
+
+def _train_epoch(trainer, batches, callbacks, metrics):
+    """Run one epoch over ``batches``; return its logs (loss and metrics)."""
+    model = trainer.model
+    total, weight_sum = 0.0, 0.0
+    for step, (x, y, w) in enumerate(batches):
+        if callbacks.wants_batches:
+            callbacks.on_train_batch_begin(step)
+        if metrics:
+            part, outputs = trainer.step_with_outputs(x, y, w)
+            metrics.collect(y, outputs, w)
+        else:
+            part = trainer.step(x, y, w)
+        total += part
+        weight_sum += float(np.sum(w))
+        if callbacks.wants_batches:
+            callbacks.on_train_batch_end(step, {"loss": float(total) / weight_sum})
+        if model.stop_training:
+            break
+    logs = {"loss": float(total) / weight_sum}
+    logs.update(metrics.results())
+    return logs
+
+
 def train(
     trainer,
     train_data,
@@ -177,47 +311,65 @@ def train(
     tol,
     verbose=0,
     callbacks=(),
+    metrics=None,
     first_epoch=0,
 ):
     """Train for up to ``epochs`` epochs; return the per-epoch history.
 
     ``score(y, outputs, sample_weight)`` rates validation outputs (accuracy,
     R^2); it is reported, while the stopping rule watches losses.
+    ``metrics`` are Keras metrics (see ``_metrics.py``), logged for the
+    training data and, as ``val_<name>``, for the validation data.
+
+    Callbacks get what ``model.fit`` gives them: a model with its optimizer
+    and ``stop_training``, logs without the epoch number, and the epoch's logs
+    as changed by the callbacks before them (``learning_rate``), which the
+    history records too.  A non-finite loss or weight raises ValueError.
     """
     keras = get_keras()
     x, y, w = train_data
-    weight_sum = float(np.sum(w))
+    n_outputs = int(trainer.model.outputs[0].shape[-1])
+    train_metrics = EpochMetrics(metrics or (), y, n_outputs)
+    val_metrics = EpochMetrics(metrics or (), y, n_outputs, prefix="val_")
     monitor = "val_loss" if validation_data is not None else "loss"
     history = []
     best, best_weights, stale = np.inf, None, 0
     progress = keras.utils.Progbar(
-        epochs, verbose=1, unit_name="epoch",
-        stateful_metrics=["loss", "val_loss", "val_score"],
+        epochs, verbose=1, unit_name="epoch", stateful_metrics=[],
     ) if verbose else None
     model = trainer.model
     model.stop_training = False
-    for callback in callbacks:
-        callback.set_model(model)
-        callback.on_train_begin()
-    for epoch in range(epochs):
-        for callback in callbacks:
-            callback.on_epoch_begin(first_epoch + epoch)
-        total = 0.0
-        indices = _batches(len(x), batch_size, rng)
-        for index, x_part in zip(indices, _take(x, indices)):
-            total += trainer.step(x_part, y[index], w[index])
-        record = {"epoch": first_epoch + epoch + 1, "loss": float(total) / weight_sum}
+    model._initial_epoch = None  # set by BackupAndRestore to resume
+    callbacks = _CallbackList(callbacks, model, {
+        "verbose": verbose, "epochs": first_epoch + epochs,
+        "steps": -(-len(x) // batch_size),
+    })
+    _resolve_monitor_modes(callbacks.callbacks, {
+        "val_score": "max", **train_metrics.modes(), **val_metrics.modes(),
+    })
+    _check_finite_weights(trainer, 0)
+    callbacks.on_train_begin()
+    start = max((model._initial_epoch or 0) - first_epoch, 0)
+    logs = None
+    for epoch in range(start, epochs):
+        number = first_epoch + epoch + 1
+        callbacks.on_epoch_begin(number - 1)
+        logs = _train_epoch(
+            trainer, _array_batches(train_data, batch_size, rng), callbacks, train_metrics
+        )
         if validation_data is not None:
-            record["val_loss"], outputs = _evaluate(trainer, validation_data, batch_size)
-            record["val_score"] = score(validation_data[1], outputs, validation_data[2])
-        history.append(record)
+            logs["val_loss"], outputs = _evaluate(trainer, validation_data, batch_size)
+            logs["val_score"] = score(validation_data[1], outputs, validation_data[2])
+            logs.update(val_metrics.results(validation_data[1], outputs, validation_data[2]))
+        for key in ("loss", "val_loss"):
+            if key in logs and not np.isfinite(logs[key]):
+                raise _diverged(number, f"the {key.replace('val_', 'validation ')}", logs[key])
+        callbacks.on_epoch_end(number - 1, logs)
+        history.append({"epoch": number, **logs})
         if progress is not None:
-            progress.update(epoch + 1, [(k, v) for k, v in record.items() if k != "epoch"])
-        for callback in callbacks:
-            callback.on_epoch_end(first_epoch + epoch, dict(record))
-        current = record[monitor]
-        if not np.isfinite(current):
-            break
+            progress.stateful_metrics.update(logs)
+            progress.update(epoch + 1, list(logs.items()))
+        current = logs[monitor]
         stale = stale + 1 if current > best - tol else 0
         if current < best:
             best = current
@@ -227,8 +379,9 @@ def train(
             break
     if progress is not None and len(history) < epochs:
         progress.update(len(history), finalize=True)
-    for callback in callbacks:
-        callback.on_train_end()
+    if history:
+        _check_finite_weights(trainer, history[-1]["epoch"])
+    callbacks.on_train_end(logs)
     if best_weights is not None:
         trainer.set_weights(best_weights)
     return history

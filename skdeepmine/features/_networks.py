@@ -143,6 +143,7 @@ class DenseNetworkClassifier(ClassifierMixin, ClassifierCore, _BaseDenseNetwork)
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        metrics=None,
         warm_start=False,
         callbacks=None,
         class_weight=None,
@@ -163,6 +164,7 @@ class DenseNetworkClassifier(ClassifierMixin, ClassifierCore, _BaseDenseNetwork)
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.metrics = metrics
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.class_weight = class_weight
@@ -229,6 +231,7 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        metrics=None,
         warm_start=False,
         callbacks=None,
     ):
@@ -248,6 +251,7 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.metrics = metrics
         self.warm_start = warm_start
         self.callbacks = callbacks
 
