@@ -1,5 +1,7 @@
 """InsightReporter: a pass-through Pipeline step that mines the data it is fitted on."""
 
+from numbers import Number
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context, clone
@@ -185,6 +187,8 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         """
         settings, kinds = settings_from(self.get_params(deep=False), "InsightReporter")
         X_checked = self._validate_X(X, reset=True)
+        if y is not None:
+            _check_single_type(y)
         deep = None
         if self.extractor is not None:
             self.extractor_ = self._fitted_extractor(X_checked, y)
@@ -229,3 +233,14 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
+
+def _check_single_type(y):
+    """Refuse a target mixing strings and numbers, as scikit-learn's ``unique_labels`` does."""
+    values = pd.Series(np.asarray(y, dtype=object).ravel()).dropna()
+    strings = [v for v in values if isinstance(v, str)]
+    numbers = [v for v in values if isinstance(v, Number)]
+    if strings and numbers:
+        raise ValueError(
+            f"y mixes strings and numbers (such as {strings[0]!r} and {numbers[0]!r}); "
+            "give all target values one type, for example convert them with str."
+        )
