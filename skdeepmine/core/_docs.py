@@ -20,11 +20,13 @@ def training_params_doc(batch_size):
         Samples per gradient step.
 
     learning_rate : float, default=0.001
-        Learning rate of an optimizer given by name.
+        Learning rate of an optimizer given by name or class.
 
-    optimizer : str or keras.optimizers.Optimizer, default="adam"
-        Optimizer name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ...) or an
-        instance whose configuration is used for each fit.
+    optimizer : str, keras.optimizers.Optimizer or its class, default="adam"
+        Optimizer name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ...), a Keras
+        optimizer class (``keras.optimizers.Adam``), made with
+        ``learning_rate``, or an instance whose configuration is used for
+        each fit.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, random layers (dropout, augmentation),
