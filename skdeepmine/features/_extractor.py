@@ -402,7 +402,8 @@ class NeuralFeatureExtractor(
         Parameters
         ----------
         X : array-like of shape (n_samples, ...)
-            Samples shaped like the training samples (or as flat rows).
+            Samples shaped like the training samples (flat rows where flat
+            rows were fitted or ``input_shape`` reads them).
 
         Returns
         -------
