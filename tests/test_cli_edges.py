@@ -285,7 +285,8 @@ def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path):
     chinese_table().to_csv(tmp_path / "客户.csv", index=False, encoding="gbk", sep=";")
     result = run_module(
         "report", "客户.csv", "--target", "流失", "--drop", "备注", "--lang", "zh",
-        "--output", "报告.html", "--cv", "2", "--epochs", "2", cwd=tmp_path,
+        "--output", "报告.html", "--models", "tree,hybrid", "--cv", "2", "--epochs", "2",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr
@@ -298,6 +299,7 @@ def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path):
     assert "月费 $a$ \\frac{" in page and "是 $x^$" in page
     assert "<td>Hybrid (network features + gradient boosting)</td>" in page
     assert "Identifier column: 客户编号" in page
+    assert "<h2>发现</h2>" in page  # --lang zh: the report's own text in Chinese
     assert page.count("data:image/png;base64,") >= 3
     assert sorted(os.listdir(tmp_path)) == ["客户.csv", "报告.html"]
     if _plots.cjk_font_family() is not None:

@@ -189,24 +189,16 @@ def _identifiers(X, progress):
     return found
 
 
-def _undrawable(report):
-    """Labels of the report's figures that no installed font can draw."""
+def _undrawable(report, lang):
+    """Labels of the report's figures (in ``lang``) that no installed font can draw."""
     from ..insight._plots import chart_labels, undrawable_labels
 
-    labels = [i.title for i in report.insights]
-    for insight in report.insights:
+    insights = report.localised(lang)
+    labels = [i.title for i in insights if i.strength > 0]
+    for insight in insights:
         if insight.chart is not None:
             labels.extend(chart_labels(insight.chart))
     return undrawable_labels(labels)
-
-
-def _render(report, lang):
-    """The report's HTML in ``lang`` (English where the insight package has no ``lang``)."""
-    import inspect
-
-    if "lang" in inspect.signature(report.to_html).parameters:
-        return report.to_html(lang=lang)
-    return report.to_html()
 
 
 def _run_report(args, progress):
@@ -276,7 +268,7 @@ def _run_report(args, progress):
             f"{n_clipped} beyond ±{MAX_FEATURE_MAGNITUDE:.0e} in "
             + ", ".join(changed["clipped"])
         )
-    missing_glyphs = _undrawable(mined)
+    missing_glyphs = _undrawable(mined, args.lang)
     if missing_glyphs:
         summary["labels_the_figures_cannot_draw"] = (
             "no installed font has their characters (install a CJK font such as "
@@ -285,7 +277,7 @@ def _run_report(args, progress):
         )
     final = InsightReport(mined.insights, title=title, summary=summary,
                           tables={"Model comparison": table})
-    write_atomically(args.output, _render(final, args.lang))
+    write_atomically(args.output, final.to_html(lang=args.lang))
     progress.done(f"Report written to {args.output}; best model: {table['Model'].iloc[0]}")
     return 0
 

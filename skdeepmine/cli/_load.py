@@ -37,8 +37,10 @@ def detect_encoding(raw):
 
     A byte-order mark decides; then UTF-8 (and plain ASCII) is tried strictly,
     since it is the common case and detectors can mistake short UTF-8 text
-    for something else; otherwise charset-normalizer guesses (GBK/GB18030,
-    Big5, Shift-JIS, Latin-1, ...).
+    for something else; then GB18030 (a superset of GBK and GB2312), when
+    the text it gives reads as Simplified Chinese: charset-normalizer took a
+    short GBK table with a few symbols for Thai (tests/test_cli_edges.py).
+    Otherwise charset-normalizer guesses (Big5, Shift-JIS, Latin-1, ...).
     """
     import codecs
 
@@ -47,16 +49,38 @@ def detect_encoding(raw):
                       (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             return name
-    try:
-        # final=False: a multi-byte character cut at the end of the sample is fine.
-        codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    for name in ("utf-8", "gb18030"):
+        try:
+            # final=False: a multi-byte character cut at the end of the sample is fine.
+            text = codecs.getincrementaldecoder(name)().decode(raw, final=False)
+        except UnicodeDecodeError:
+            continue
+        if name == "utf-8" or _reads_as_chinese(text):
+            return name
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(raw).best()
     return None if best is None else codecs.lookup(best.encoding).name
+
+
+def _reads_as_chinese(text):
+    """Whether GB18030-decoded ``text`` is common Chinese, not misread bytes.
+
+    Common Chinese characters and punctuation are all in GB2312, whose two
+    bytes are both >= 0xA1; Latin-1 text misread as GB18030 pairs an accented
+    letter with the next ASCII one and lands outside it.
+    """
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return False
+    common = 0
+    for character in wide:
+        try:
+            character.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.9 * len(wide)
 
 
 def detect_separator(text):
