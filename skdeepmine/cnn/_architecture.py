@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..core._backend import get_keras
+from ._backbone import build_backbone_cnn
 
 # The most values the last feature map may hold when flattened into the dense
 # head; larger maps are max-pooled further first.
@@ -72,6 +73,9 @@ def build_cnn(meta, params, n_outputs, output_activation):
     (tests/test_layer_names.py).
     """
     keras = get_keras()
+    if params.get("backbone") is not None:
+        augmentation = _augmentation_layers(keras, params)
+        return build_backbone_cnn(meta, params, n_outputs, output_activation, augmentation)
     input_shape = tuple(meta["input_shape"])
     spatial = input_shape[:-1]
     is_image = len(spatial) == 2

@@ -1,9 +1,10 @@
 """CNNClassifier and CNNRegressor: convolutional networks for images and signals."""
 
+import os
 from numbers import Integral, Real
 
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
 from ..core._docs import CONTINUATION_PARAMS_DOC, FITTED_DOC, training_params_doc
@@ -95,6 +96,27 @@ _COMMON_PARAMS_DOC = """
     random_translation : float, default=0.0
         Training-time random shift, as a fraction of the image size.
 
+    backbone : str, keras.Model or None, default=None
+        A pretrained network to read the images with, in place of the
+        convolution blocks: the name of a ``keras.applications`` model
+        (``"MobileNetV3Small"``, ``"EfficientNetB0"``, ``"ResNet50"``, ...;
+        without its classification top) or a Keras model (copied, weights
+        included).  Images are repeated to three channels if grey, resized
+        to the model's native size (224x224 for most) and put through its
+        own ``preprocess_input``; pixel values are expected in [0, 255], as
+        :func:`~skdeepmine.datasets.load_image_folder` gives them (use
+        ``rescale=255`` for [0, 1] images).  Its feature map is pooled
+        (``global_pooling``, average by default) into the dense head.
+
+    backbone_weights : "imagenet", str, path or None, default="imagenet"
+        Weights of a named backbone: ``"imagenet"`` (downloaded by Keras on
+        first use, then cached), ``None`` (random), or the path of a local
+        weights file saved from the same model without its top.
+
+    fine_tune : bool, default=False
+        Train the backbone's weights too; ``False`` keeps them frozen and
+        trains only the head.
+
     {training_params}
 
     {continuation_params}
@@ -131,6 +153,9 @@ class _BaseCNN(BaseKerasEstimator):
         "random_rotation": [Interval(Real, 0, None, closed="left")],
         "random_zoom": [Interval(Real, 0, None, closed="left")],
         "random_translation": [Interval(Real, 0, None, closed="left")],
+        "backbone": [str, HasMethods(["get_config"]), None],
+        "backbone_weights": [str, os.PathLike, None],
+        "fine_tune": ["boolean"],
     }
 
     def _network_input_shape(self, sample_shape):
@@ -145,6 +170,8 @@ class _BaseCNN(BaseKerasEstimator):
         }
 
     def _build_model(self, meta, seed):
+        if self.model is not None and self.backbone is not None:
+            raise ValueError("Pass either model or backbone, not both.")
         model, compiled = super()._build_model(meta, seed)
         if self.model is not None:
             # The built-in network has these layers already; a user's gets them here.
@@ -157,6 +184,7 @@ class _BaseCNN(BaseKerasEstimator):
             "filters", "kernel_size", "pool_size", "batch_norm", "dropout",
             "dense_units", "activation", "global_pooling", "rescale",
             "random_flip", "random_rotation", "random_zoom", "random_translation",
+            "backbone", "backbone_weights", "fine_tune",
         )}
 
 
@@ -234,6 +262,9 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         random_rotation=0.0,
         random_zoom=0.0,
         random_translation=0.0,
+        backbone=None,
+        backbone_weights="imagenet",
+        fine_tune=False,
         epochs=50,
         batch_size=32,
         learning_rate=0.001,
@@ -269,6 +300,9 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.random_rotation = random_rotation
         self.random_zoom = random_zoom
         self.random_translation = random_translation
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.fine_tune = fine_tune
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -351,6 +385,9 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         random_rotation=0.0,
         random_zoom=0.0,
         random_translation=0.0,
+        backbone=None,
+        backbone_weights="imagenet",
+        fine_tune=False,
         epochs=50,
         batch_size=32,
         learning_rate=0.001,
@@ -385,6 +422,9 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.random_rotation = random_rotation
         self.random_zoom = random_zoom
         self.random_translation = random_translation
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.fine_tune = fine_tune
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

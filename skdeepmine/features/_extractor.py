@@ -1,5 +1,6 @@
 """NeuralFeatureExtractor: a trained network's hidden layer as a transformer."""
 
+import os
 from numbers import Integral
 
 import numpy as np
@@ -123,6 +124,19 @@ class NeuralFeatureExtractor(
     input_kind : {{"auto", "image", "signal"}}, default="auto"
         How the CNN reads two-dimensional samples (see :class:`CNNClassifier`).
 
+    backbone : str, keras.Model or None, default=None
+        A pretrained image network for the CNN, in place of its convolution
+        blocks (see :class:`CNNClassifier`): a ``keras.applications`` name
+        such as ``"MobileNetV3Small"``, or a Keras model.  With
+        ``layer="global_pool"`` and ``n_components=None`` the features are the
+        backbone's own pooled features.
+
+    backbone_weights : "imagenet", str, path or None, default="imagenet"
+        Weights of a named backbone (see :class:`CNNClassifier`).
+
+    fine_tune : bool, default=False
+        Train the backbone too; ``False`` keeps it frozen.
+
     network_params : dict, default=None
         Further parameters of the network estimator, such as
         ``{{"dropout": 0.2}}`` or ``{{"kernel_size": 5}}``; not the ones this
@@ -188,6 +202,9 @@ class NeuralFeatureExtractor(
         "filters": [tuple, list],
         "input_shape": [tuple, None],
         "input_kind": [StrOptions({"auto", "image", "signal"})],
+        "backbone": [str, HasMethods(["get_config"]), None],
+        "backbone_weights": [str, os.PathLike, None],
+        "fine_tune": ["boolean"],
         "network_params": [dict, None],
         **{
             name: BaseKerasEstimator._parameter_constraints[name]
@@ -209,6 +226,9 @@ class NeuralFeatureExtractor(
         filters=(32, 64),
         input_shape=None,
         input_kind="auto",
+        backbone=None,
+        backbone_weights="imagenet",
+        fine_tune=False,
         network_params=None,
         epochs=50,
         batch_size=64,
@@ -233,6 +253,9 @@ class NeuralFeatureExtractor(
         self.filters = filters
         self.input_shape = input_shape
         self.input_kind = input_kind
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.fine_tune = fine_tune
         self.network_params = network_params
         self.epochs = epochs
         self.batch_size = batch_size
@@ -280,7 +303,7 @@ class NeuralFeatureExtractor(
         weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
         architecture = self.architecture
         if architecture == "auto":
-            architecture = "cnn" if X.ndim > 2 else "dense"
+            architecture = "cnn" if X.ndim > 2 or self.backbone is not None else "dense"
         kind = self._task(y)
         self._check_own_model()
 
@@ -334,11 +357,15 @@ class NeuralFeatureExtractor(
             **{name: getattr(self, name) for name in _TRAINING_PARAMS},
         }
         if architecture == "dense":
+            if self.backbone is not None:
+                raise ValueError("backbone needs architecture='cnn' (or 'auto').")
             params["hidden_units"] = hidden
         else:
             params.update(
                 dense_units=hidden, filters=self.filters,
                 input_shape=self.input_shape, input_kind=self.input_kind,
+                backbone=self.backbone, backbone_weights=self.backbone_weights,
+                fine_tune=self.fine_tune,
             )
         extra = dict(self.network_params or {})
         taken = sorted(set(extra) & (set(params) | {"hidden_units", "dense_units"}))

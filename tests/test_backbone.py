@@ -1,0 +1,99 @@
+"""Pretrained backbones under the CNN head; nothing is downloaded."""
+
+import numpy as np
+import pytest
+
+from skdeepmine import CNNClassifier, NeuralFeatureExtractor
+from skdeepmine.cnn._backbone import preprocessing_layers
+from skdeepmine.core._backend import get_keras
+
+
+def _tiny_backbone(name="tiny"):
+    keras = get_keras()
+    inputs = keras.Input((None, None, 3))
+    x = keras.layers.Conv2D(4, 3, padding="same", name="tiny_conv")(inputs)
+    x = keras.layers.BatchNormalization(name="tiny_norm")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+@pytest.fixture(scope="module")
+def images():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(0, 255, size=(32, 8, 8)).astype("float32")
+    y = np.arange(32) % 2
+    X[y == 1, :4] += 100
+    return X, y
+
+
+def _weights(model):
+    return [np.asarray(w) for w in model.get_weights()]
+
+
+def test_frozen_backbone_keeps_a_saved_weights_file_and_fine_tuning_moves_it(images, tmp_path):
+    X, y = images
+    given, saved = _tiny_backbone(), _tiny_backbone()
+    path = tmp_path / "tiny.weights.h5"
+    saved.save_weights(path)
+    before = _weights(given)
+    params = dict(backbone=given, backbone_weights=str(path), dense_units=(4,), epochs=3,
+                  learning_rate=0.05, random_state=0)
+
+    frozen = CNNClassifier(**params).fit(X, y)
+    names = [layer.name for layer in frozen.model_.layers]
+    assert names[:3] == ["input", "to_rgb", "tiny"] and names[-3:] == [
+        "global_pool", "embedding", "output"]
+    for got, want in zip(_weights(frozen.model_.get_layer("tiny")), _weights(saved)):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(_weights(given), before):  # copied, not trained in place
+        np.testing.assert_array_equal(got, want)
+
+    tuned = CNNClassifier(**params, fine_tune=True).fit(X, y)
+    kernel = tuned.model_.get_layer("tiny").get_layer("tiny_conv").get_weights()[0]
+    assert not np.allclose(kernel, saved.get_layer("tiny_conv").get_weights()[0])
+
+    extractor = NeuralFeatureExtractor(
+        backbone=given, backbone_weights=None, layer="global_pool", n_components=None,
+        hidden_units=(), epochs=1, random_state=0,
+    ).fit(X, y)
+    assert extractor.transform(X).shape == (32, 4)
+
+    with pytest.raises(ValueError, match="backbone_weights="):
+        CNNClassifier(backbone=given, backbone_weights=str(tmp_path / "none.h5")).fit(X, y)
+    with pytest.raises(ValueError, match="either model or backbone"):
+        CNNClassifier(model=given, backbone=given, backbone_weights=None).fit(X, y)
+    with pytest.raises(ValueError, match="not a known keras.applications"):
+        CNNClassifier(backbone="NoSuchNet", backbone_weights=None).fit(X, y)
+
+
+def test_named_application_loads_a_saved_weights_file_resized_and_preprocessed(
+    images, tmp_path
+):
+    keras = get_keras()
+    X, y = images
+    saved = keras.applications.MobileNetV3Small(
+        include_top=False, weights=None, input_shape=(224, 224, 3)
+    )
+    path = tmp_path / "mobilenet.weights.h5"
+    saved.save_weights(path)
+    clf = CNNClassifier(
+        backbone="MobileNetV3Small", backbone_weights=str(path), dense_units=(), epochs=1,
+        batch_size=8, random_state=0,
+    ).fit(X[:8], y[:8])
+    assert tuple(clf.model_.get_layer("resize").output.shape) == (None, 224, 224, 3)
+    loaded = clf.model_.get_layer(saved.name)
+    for got, want in zip(_weights(loaded), _weights(saved)):
+        np.testing.assert_array_equal(got, want)
+    assert clf.predict_proba(X[:3]).shape == (3, 2)
+
+
+@pytest.mark.parametrize("mode, module", [
+    ("tf", "mobilenet_v2"), ("torch", "densenet"), ("caffe", "resnet50"),
+])
+def test_preprocessing_layers_equal_the_backbone_s_own_preprocess_input(mode, module):
+    keras = get_keras()
+    x = np.random.RandomState(0).uniform(0, 255, size=(2, 4, 4, 3)).astype("float32")
+    out = x
+    for layer in preprocessing_layers(keras, mode):
+        out = layer(out)
+    expected = getattr(keras.applications, module).preprocess_input(x.copy())
+    np.testing.assert_allclose(np.asarray(out), expected, atol=1e-4)
