@@ -12,7 +12,7 @@ from sklearn.feature_selection import RFE, SelectFromModel
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import recall_score
 from sklearn.model_selection import GroupKFold, KFold, cross_val_score
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
@@ -88,6 +88,8 @@ def test_dataframe_with_a_string_column_reaches_a_column_transformer_by_name():
     assert sum(importances.values()) == pytest.approx(1)
     with pytest.raises(ValueError, match="feature names"):
         clf.predict(frame[test][["colour", "a", "b"]])
+    as_frame = clf.set_output(transform="pandas").transform(frame[test])
+    assert list(as_frame.columns) == list(clf.get_feature_names_out())
 
     # passthrough: the estimator gets X's own columns, so a string column is a
     # clear error naming it, and a category column works with HistGradientBoosting.
@@ -106,6 +108,14 @@ def test_dataframe_with_a_string_column_reaches_a_column_transformer_by_name():
 
 def test_select_from_model_and_rfe_keep_the_informative_raw_columns():
     rng = np.random.RandomState(0)
+    # A deep feature's importance goes to the inputs it is computed from.
+    X = rng.normal(size=(120, 3))
+    y = (np.abs(X[:, 1]) > 0.7).astype(int)
+    square_of_x1 = FunctionTransformer(lambda X: X[:, 1:2] ** 2)
+    tree = DecisionTreeClassifier(max_depth=2, random_state=0)
+    alone = HybridClassifier(square_of_x1, tree, passthrough=False, cv=None).fit(X, y)
+    np.testing.assert_allclose(alone.feature_importances_, [0, 1, 0])
+
     X = rng.normal(size=(200, 6))
     y = (X[:, 0] + X[:, 1] > 0).astype(int)  # columns 2-5 are noise
     hybrid = HybridClassifier(
@@ -158,6 +168,12 @@ def test_metadata_routing_sends_weights_where_requested_and_groups_to_the_splitt
             grouped, X_dup, y_dup, cv=GroupKFold(n_splits=2), params={"groups": groups}
         )
         assert scores.shape == (2,)
+        # The parts the hybrid makes itself take the weights.
+        routed = HybridClassifier().get_metadata_routing().route_params(
+            caller="fit", params={"sample_weight": weights}
+        )
+        assert routed["extractor"]["fit"]["sample_weight"] is weights
+        assert routed["estimator"]["fit"]["sample_weight"] is weights
     assert not sklearn.get_config()["enable_metadata_routing"]
     with pytest.raises(ValueError, match="enable_metadata_routing=True"):
         grouped.fit(X_dup, y_dup, groups=groups)
@@ -205,6 +221,11 @@ def test_class_weight_balanced_raises_minority_recall():
     assert clf.estimator_.class_weight == pytest.approx(
         {0: 0.5 / (1 - positives), 1: 0.5 / positives}
     )
+    # "balanced" counts each class by its total sample weight.
+    weights = np.where(labels == "yes", 3.0, 1.0)
+    clf.fit(X[train], labels, sample_weight=weights)
+    given = WeightRecorder.seen[-1]
+    assert given[labels == "no"].sum() == pytest.approx(given[labels == "yes"].sum())
     clf.set_params(class_weight={"yes": 5}).fit(X[train], labels)
     assert set(WeightRecorder.seen[-1][labels == "yes"]) == {5.0}
     assert clf.estimator_.class_weight == {0: 1.0, 1: 5.0}

@@ -59,7 +59,9 @@ def _non_numeric_columns(X):
     return [str(c) for c, dtype in X.dtypes.items() if dtype.kind not in "biuf"]
 
 
-class _BaseHybrid(TransformerMixin, MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
+class _BaseHybrid(
+    TransformerMixin, MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta
+):
     _parameter_constraints: dict = {
         "extractor": [HasMethods(["fit", "transform", "get_params"]), None],
         "estimator": [HasMethods(["fit", "predict", "get_params"]), None],
@@ -384,7 +386,7 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
     >>> from sklearn.datasets import load_breast_cancer
     >>> from skdeepmine.features import NeuralFeatureExtractor
     >>> from skdeepmine.hybrid import HybridClassifier
-    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
     >>> X, y = X[:200], y[:200]
     >>> clf = HybridClassifier(NeuralFeatureExtractor(n_components=4, epochs=2,
     ...                                               random_state=0))
@@ -394,6 +396,9 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
     (3, 2)
     >>> round(clf.deep_importance_share_ + clf.raw_importance_share_, 6)
     1.0
+    >>> clf.get_feature_names_out()[:6]
+    array(['deep0', 'deep1', 'deep2', 'deep3', 'mean radius', 'mean texture'],
+          dtype=object)
     """
 
     _kind = "classifier"

@@ -24,8 +24,9 @@ def is_pandas_frame(X):
 def check_input(hybrid, X, *, reset):
     """Check the samples and features of ``X``; return it unconverted.
 
-    Lists become arrays (of objects when they hold strings, so numbers are
-    not turned into text).  ``n_features_in_`` counts the values of one
+    Lists and other array-likes without a shape become arrays (of objects
+    when they hold strings, so numbers are not turned into text); a sequence
+    of image paths stays as it is.  ``n_features_in_`` counts the values of one
     sample (all pixels of an image); on ``reset`` it and ``feature_names_in_``
     are set, otherwise checked.
     """
@@ -35,9 +36,9 @@ def check_input(hybrid, X, *, reset):
             f"Sparse input is not supported by {name}; convert it with "
             "X.toarray() first."
         )
-    if not (hasattr(X, "__array__") or hasattr(X, "__dataframe__")):
+    if not (hasattr(X, "shape") or hasattr(X, "__dataframe__") or looks_like_paths(X)):
         X = _as_array(X)
-    shape = tuple(np.shape(X)) if not hasattr(X, "shape") else tuple(X.shape)
+    shape = tuple(X.shape) if hasattr(X, "shape") else (len(X),)
     if len(shape) == 1 and looks_like_paths(X):
         # Image file paths, one per sample, read by the extractor (core/_paths.py).
         if getattr(hybrid, "passthrough", False):
