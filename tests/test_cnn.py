@@ -219,3 +219,29 @@ def test_default_network_stays_small_on_large_images_and_unchanged_on_digits(dig
     small = CNNClassifier(epochs=1, random_state=0).fit(digits[0][:20], digits[1][:20])
     assert not any(l.name.startswith("downsample") for l in small.model_.layers)
     assert small.model_.count_params() == 9 * 32 + 32 + 9 * 32 * 64 + 64 + 256 * 128 + 128 + 1290
+
+
+def test_balanced_batches_oversample_the_minority_class_by_index():
+    from skdeepmine.cnn._balance import balanced_rows
+
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(190, int), np.ones(10, int)]
+    rows = balanced_rows(y, rng)
+    assert np.bincount(y[rows]).tolist() == [190, 190]
+    assert set(np.bincount(rows[y[rows] == 1])[190:]) == {19}  # each minority image 19 times
+
+    def images(labels):  # the class is whether a bright bar sits in the top or bottom half
+        X = rng.uniform(0, 1, size=(len(labels), 8, 8, 1)).astype(np.float32)
+        for i, label in enumerate(labels):
+            r, c = rng.randint(0, 2), rng.randint(0, 5)
+            X[i, r + 4 * label : r + 4 * label + 2, c : c + 3, 0] += 1.0
+        return X
+
+    X, X_test, y_test = images(y), images(np.arange(200) % 2), np.arange(200) % 2
+    from sklearn.metrics import balanced_accuracy_score
+
+    fast = {**TINY, "epochs": 6, "learning_rate": 0.01}
+    plain = CNNClassifier(**fast).fit(X, y)
+    balanced = CNNClassifier(**fast, balanced_batches=True).fit(X, y)
+    assert balanced_accuracy_score(y_test, plain.predict(X_test)) < 0.6
+    assert balanced_accuracy_score(y_test, balanced.predict(X_test)) > 0.85

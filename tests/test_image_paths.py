@@ -83,6 +83,15 @@ def test_paths_train_and_predict_exactly_like_the_decoded_array(folders, train_p
     stepped = CNNClassifier(**FAST).partial_fit(paths[:30], y[:30], classes=[0, 1, 2])
     stepped.partial_fit(paths[30:], y[30:])
     assert stepped.predict(paths).shape == (60,)
+    # Balanced batches repeat file names, not pixels: still the same fit.
+    minority = np.r_[np.flatnonzero(y != 1), np.flatnonzero(y == 1)[:4]]
+    balanced = [
+        CNNClassifier(**FAST, balanced_batches=True).fit(data[minority], y[minority])
+        for data in (X, paths)
+    ]
+    np.testing.assert_allclose(
+        balanced[1].predict_proba(paths), balanced[0].predict_proba(X), atol=1e-6
+    )
     reg = CNNRegressor(**FAST).fit(paths, y.astype(float))
     np.testing.assert_allclose(reg.predict(paths), reg.predict(X), atol=1e-5)
 

@@ -10,6 +10,7 @@ from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
 from ..core._docs import CONTINUATION_PARAMS_DOC, FITTED_DOC, training_params_doc
 from ..core._seeding import keras_build_scope
 from ._architecture import build_cnn, network_input_shape
+from ._balance import balanced_training_data
 from ._preprocessing import with_preprocessing
 
 _COMMON_PARAMS_DOC = """
@@ -75,7 +76,9 @@ _COMMON_PARAMS_DOC = """
         Activation of the hidden layers.
 
     global_pooling : {None, "avg", "max"}, default=None
-        How the last feature map becomes a vector: flattened, or pooled.
+        How the last feature map becomes a vector: flattened (after further
+        max-pooling while it holds more than 4,096 values, so that large
+        images do not build millions of dense weights), or pooled.
 
     rescale : float, default=None
         Factor applied to the inputs inside the network, as Keras's
@@ -203,6 +206,14 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
 
+    balanced_batches : bool, default=False
+        Over-sample the smaller classes in training: each epoch sees every
+        class as often as the largest one (each image of a class as many
+        whole times as fit, the remainder drawn at random, then shuffled into
+        batches).  Nothing is copied, and with ``random_*`` augmentation each
+        repeat is a new variant of the image.  The held-out part of
+        ``early_stopping`` is not over-sampled.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -237,6 +248,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
     _parameter_constraints: dict = {
         **_BaseCNN._parameter_constraints,
         **ClassifierCore._extra_constraints,
+        "balanced_batches": ["boolean"],
     }
 
     def __init__(
@@ -279,6 +291,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         warm_start=False,
         callbacks=None,
         class_weight=None,
+        balanced_batches=False,
     ):
         self.model = model
         self.model_kwargs = model_kwargs
@@ -317,9 +330,15 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.class_weight = class_weight
+        self.balanced_batches = balanced_batches
 
     def _build_network(self, meta):
         return build_cnn(meta, self._cnn_params(), meta["n_classes_"], "softmax")
+
+    def _resample_training(self, train_data, seed):
+        if not self.balanced_batches:
+            return train_data
+        return balanced_training_data(train_data, seed)
 
 
 class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):

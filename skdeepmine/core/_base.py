@@ -94,6 +94,10 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
     def _stratify(self, y):
         return None
 
+    def _resample_training(self, train_data, seed):
+        """The ``(x, y, sample_weight)`` an epoch trains on (over-sampled, say)."""
+        return train_data
+
     def _data_meta(self, X, sample_weight):
         """Entries of ``meta`` computed from the (weighted) training data.
 
@@ -173,6 +177,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         train_data, validation_data = (x, y, w), None
         if self.early_stopping and allow_validation:
             train_data, validation_data = self._split_validation(x, y, w, seed)
+        train_data = self._resample_training(train_data, seed)
 
         target_spec = ((None,) + y.shape[1:], y.dtype)
         callbacks = list(self.callbacks or [])
