@@ -136,10 +136,14 @@ def assert_clear_error(exc):
 
 
 def is_plain_valid(X, n_values):
-    """True for inputs that must be accepted: finite numeric arrays of n_values per row."""
+    """True for inputs that must be accepted: finite numeric rows of the fitted n_values.
+
+    The fitted estimators saw rows; samples of another shape with as many
+    values (``(2, 4)`` for 8 features) are refused, not reshaped.
+    """
     if not isinstance(X, np.ndarray) or X.dtype.kind not in "biuf":
         return False
-    if X.ndim < 2 or 0 in X.shape or int(np.prod(X.shape[1:])) != n_values:
+    if X.ndim != 2 or 0 in X.shape or X.shape[1] != n_values:
         return False
     return bool(np.isfinite(X.astype(np.float64)).all())
 
