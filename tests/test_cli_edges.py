@@ -304,3 +304,25 @@ def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["客户.csv", "报告.html"]
     if _plots.cjk_font_family() is not None:
         assert "Labels the figures cannot draw" not in page
+
+
+def test_quiet_keeps_library_warnings_off_stderr(small_csv, tmp_path, capsys, monkeypatch,
+                                                 recwarn):
+    import warnings
+
+    from skdeepmine.cli import _load
+
+    prepare = _load.prepare_features
+
+    def noisy(X):
+        warnings.warn("DataFrame is highly fragmented", pd.errors.PerformanceWarning)
+        warnings.warn("Columns (3) have mixed types", pd.errors.DtypeWarning)
+        warnings.warn("a library's own note", UserWarning)
+        warnings.warn("something will change", DeprecationWarning)
+        return prepare(X)
+
+    monkeypatch.setattr(_load, "prepare_features", noisy)
+    status, out, err = run([str(small_csv), "--target", "y", "--output",
+                            str(tmp_path / "q.html"), *TREE], capsys)
+    assert status == 0 and out == "" and err == ""
+    assert [str(w.message) for w in recwarn] == []  # none reached the warnings display
