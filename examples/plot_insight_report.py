@@ -46,6 +46,15 @@ report = InsightReport.from_estimator(hybrid, X_test, y_test, n_repeats=3, rando
 print(report)
 
 # %%
+# Correlated features hide each other's importance: the ``worst radius``,
+# ``worst perimeter`` and ``worst area`` columns carry the same information,
+# so shuffling one of them leaves the others in place.  The permutation
+# importance therefore also shuffles each redundancy group together, with a
+# 95% interval over the repeats:
+importance = next(i for i in report.insights if i.name == "permutation_importance")
+print(importance.message)
+
+# %%
 # The report, inline
 # ------------------
 # As the last expression of a notebook cell (or of a gallery cell) a report
@@ -60,6 +69,11 @@ report
 # ``to_html`` write them out (``to_html("report.html")`` is the file the
 # ``skdeepmine report`` command writes).
 report.to_frame()[["kind", "name", "strength", "title"]].round(2)
+
+# %%
+# The same report in Simplified Chinese: the report's own words change, the
+# data's names do not (``to_html(path, lang="zh")`` writes the page).
+print(report.to_text(lang="zh"))
 
 # %%
 # An overview of the strongest findings, coloured by kind (``plot`` draws on

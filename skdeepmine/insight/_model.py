@@ -64,7 +64,9 @@ def _units(columns, groups, screening):
     for group in groups:
         members = [c for c in group if c in present]
         if len(members) > 1:
-            units.append((" + ".join(members), members, True))
+            # Named by its first members; the evidence lists them all.
+            name = " + ".join(members[:3]) + (" + …" if len(members) > 3 else "")
+            units.append((name, members, True))
     return units, rest
 
 
@@ -73,6 +75,11 @@ def _shuffled(X, positions, order):
     if isinstance(X, pd.DataFrame):
         import warnings
 
+        if X.dtypes.nunique() == 1 and X.dtypes.iloc[0].kind in "biuf":
+            # One dtype: shuffle a copy of the array, wrap it once (wide tables).
+            values = X.to_numpy(copy=True)
+            values[:, positions] = values[order][:, positions]
+            return pd.DataFrame(values, columns=X.columns, index=X.index)
         out = X.copy()
         moved = X.iloc[order, positions]
         moved.index = X.index

@@ -485,7 +485,7 @@ class InsightReport:
         """
         from ._plots import draw_overview
 
-        return draw_overview(self.insights, ax=ax, limit=limit)
+        return draw_overview(self.found, ax=ax, limit=limit)
 
 
 def _check_lang(lang):

@@ -42,7 +42,7 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         ``X`` and ``y`` first.
 
     max_rows : int, default=10_000
-        The costlier miners (mutual information, association rules,
+        The costlier miners (relation tests, association rules,
         clusters, PCA) read a random sample of at most this many rows; the
         data-quality and target miners read every row.
 
@@ -62,7 +62,7 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         silhouette wins.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the row sample, mutual information's noise, k-means and PCA.
+        Seeds the row sample, permutation p-values, k-means and PCA.
         An int makes the report reproducible.
 
     Attributes
@@ -92,10 +92,13 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
     how close the top value's share is to 1 from 95%; the share of duplicate
     rows over 10%; the distinct-value share of a high-cardinality column;
     ``1 - minority / majority`` for class imbalance; ``|skewness| / 5`` for a
-    skewed target; the best feature's mutual information above chance,
-    normalised; the strongest redundant pair's association; a rule's
-    certainty factor times its recall; the clustering's silhouette;
+    skewed target; the largest effect size among the related features
+    (|rank-biserial r|, |Spearman rho|, Cramer's V or Kruskal-Wallis
+    epsilon, each in [0, 1]); the strongest redundant pair's association; a
+    rule's certainty factor times its recall; the clustering's silhouette;
     ``1 - components / features`` for PCA; the share of outlier rows over 25%.
+    A finding of strength 0 says that a miner looked and found nothing
+    (``report_.checked``).
 
     Arrays must be numeric; pass a pandas DataFrame to mine categorical
     (string) columns.  Missing and infinite values are accepted and reported.

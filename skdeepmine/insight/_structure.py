@@ -99,7 +99,8 @@ def _restated_column(data, rows, labels):
         n_levels = values.nunique(dropna=False)
         if not 2 <= n_levels <= MAX_DISCRETE_VALUES:
             continue
-        ari = float(adjusted_rand_score(values.astype(str).to_numpy(), labels))
+        codes = pd.factorize(values, use_na_sentinel=False)[0]  # missing: a level
+        ari = float(adjusted_rand_score(codes, labels))
         if ari >= RESTATED_ARI and (best is None or ari > best[1]):
             best = (column, ari)
     return best

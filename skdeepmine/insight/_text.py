@@ -355,7 +355,7 @@ EN = {
     "importance.item": "{name} {mean:num} ± {half:num}",
     "importance.items": "{items:list}.",
     "importance.group": (
-        "{members:and} matter together (shuffled together they cost {mean:num} ± "
+        "{members:list} matter together (shuffled together they cost {mean:num} ± "
         "{half:num}) more than any one alone: they stand in for each other."
     ),
     "importance.unused": (
@@ -593,7 +593,7 @@ ZH = {
     "importance.item": "{name} {mean:num} ± {half:num}",
     "importance.items": "{items:list}。",
     "importance.group": (
-        "{members:and} 共同起作用（一起打乱损失 {mean:num} ± {half:num}），"
+        "{members:list} 共同起作用（一起打乱损失 {mean:num} ± {half:num}），"
         "多于其中任何一个单独打乱：它们可以互相替代。"
     ),
     "importance.unused": (
