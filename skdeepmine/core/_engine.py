@@ -2,7 +2,8 @@
 
 Tracing a ``tf.function`` costs memory that TensorFlow never hands back, so a
 process that builds a new model and traces new functions per fit grows by
-megabytes per fit (see ``shared/STACK-FACTS.md``).  GridSearchCV fits hundreds
+megabytes per fit (``benchmarks/bench_core.py`` prints resident memory over
+100 fits, plain Keras beside skdeepmine).  GridSearchCV fits hundreds
 of models that share a handful of architectures, so the traced functions are
 keyed by an *architecture fingerprint* and reused:
 
