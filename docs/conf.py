@@ -41,6 +41,7 @@ extensions = [
     "cli_help",
     "public_names",
     "sklearn_docstrings",
+    "strict_rst",
 ]
 
 templates_path = ["_templates"]
