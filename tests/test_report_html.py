@@ -1,21 +1,19 @@
 """The HTML report in a real browser: headless Chromium (Debian's ``chromium``).
 
 What these tests need: a ``chromium`` (or ``chromium-browser`` /
-``google-chrome``) binary on PATH.  When it is missing and the tests run as
-root on a machine with apt-get, a session fixture installs Debian's
-``chromium`` package once (``apt-get install -y chromium``, after
-``apt-get update`` if the first try fails); they are skipped only when that
-is impossible.  The browser runs with the network cut off
+``google-chrome``) binary on PATH; without one they are skipped, saying so.
+They never install it: ``.ci/run`` installs Debian's ``chromium`` for CI.
+The browser runs with the network cut off
 (``--host-resolver-rules``) and its net log recorded, so a report that tried
 to fetch anything would be caught without anything leaving the machine.
 """
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -57,32 +55,15 @@ def _find_browser():
     return next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
 
 
-def _install_chromium():
-    """Install Debian's chromium with apt; return why not, or None on success."""
-    if os.name != "posix" or os.geteuid() != 0:
-        return "not running as root"
-    if shutil.which("apt-get") is None:
-        return "apt-get is not available"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "chromium"]
-    result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=1200)
-    if result.returncode != 0:  # stale or missing package lists
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True, timeout=600)
-        result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=1200)
-    if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        return f"apt-get install chromium failed: {lines[-1] if lines else result.returncode}"
-    return None
-
-
 @pytest.fixture(scope="session")
 def chromium():
+    # Tests never change the machine: .ci/run installs Chromium for CI.
     browser = _find_browser()
     if browser is None:
-        reason = _install_chromium()
-        browser = _find_browser()
-        if browser is None:
-            pytest.skip(f"no Chromium and it cannot be installed here: {reason}")
+        pytest.skip(
+            f"no browser on PATH (looked for {', '.join(BROWSERS)}); "
+            "install one, e.g. apt-get install chromium, as .ci/run does"
+        )
     return browser
 
 
@@ -181,3 +162,13 @@ def test_the_browser_checks_catch_a_page_that_fetches_from_outside(chromium, tmp
     assert seen["images"] == 2 and seen["loaded"] == 1
     assert "http://127.0.0.1:9/figure.png" in seen["resources"]
     assert requests == ["http://127.0.0.1:9/figure.png", "http://127.0.0.1:9/style.css"]
+
+
+def test_no_test_installs_software():
+    # Tests never change the machine: .ci/run installs what CI needs.
+    installs = re.compile(r"""["'](apt-get|apt|dpkg|pip|pip3)["']\s*,\s*["'](install|-i)["']""")
+    offenders = [
+        path.name for path in Path(__file__).parent.glob("*.py")
+        if installs.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders
