@@ -6,6 +6,7 @@ import pytest
 from skdeepmine import CNNClassifier, NeuralFeatureExtractor
 from skdeepmine.cnn._backbone import preprocessing_layers
 from skdeepmine.core._backend import get_keras
+from skdeepmine.inspection import attributions
 
 
 def _tiny_backbone(name="tiny"):
@@ -40,8 +41,10 @@ def test_frozen_backbone_keeps_a_saved_weights_file_and_fine_tuning_moves_it(ima
 
     frozen = CNNClassifier(**params).fit(X, y)
     names = [layer.name for layer in frozen.model_.layers]
-    assert names[:3] == ["input", "to_rgb", "tiny"] and names[-3:] == [
-        "global_pool", "embedding", "output"]
+    assert names[:4] == ["input", "to_rgb", "tiny", "backbone_features"]
+    assert names[-3:] == ["global_pool", "embedding", "output"]
+    # Inspection reads the backbone's feature map through the outer network.
+    assert attributions(frozen, X[:2], method="grad_cam").shape == (2, 8, 8)
     for got, want in zip(_weights(frozen.model_.get_layer("tiny")), _weights(saved)):
         np.testing.assert_array_equal(got, want)
     for got, want in zip(_weights(given), before):  # copied, not trained in place

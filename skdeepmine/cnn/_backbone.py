@@ -5,7 +5,8 @@ and augmentation (when asked), ``to_rgb`` (grey images repeated over three
 channels), ``resize`` (to the backbone's native size), ``preprocess`` (the
 backbone's own ``preprocess_input``, written with built-in layers so that the
 network clones, pickles and loads without custom code), the backbone (frozen
-unless ``fine_tune``), ``global_pool``, the dense head and ``output``.
+unless ``fine_tune``), ``backbone_features`` (its feature map), ``global_pool``,
+the dense head and ``output``.
 """
 
 import os
@@ -146,6 +147,10 @@ def build_backbone_cnn(meta, params, n_outputs, output_activation, augmentation_
     # transfer-learning guide does.
     x = backbone(x, training=False if not params["fine_tune"] else None)
     if len(x.shape) == 4:
+        # The feature map under a name of the outer network: a nested model's
+        # own ``output`` belongs to its inner graph, so Grad-CAM and
+        # activations read this layer instead.
+        x = keras.layers.Identity(name="backbone_features")(x)
         pool = (keras.layers.GlobalMaxPooling2D if params["global_pooling"] == "max"
                 else keras.layers.GlobalAveragePooling2D)
         x = pool(name="global_pool")(x)

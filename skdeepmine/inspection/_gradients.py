@@ -102,6 +102,11 @@ def default_cam_layer(model, spatial_rank):
             "method='grad_cam' needs a convolutional network; this one has no "
             "convolution layer. Use 'integrated_gradients', 'gradient' or 'occlusion'."
         )
+    if isinstance(layers[found], keras.Model) and found + 1 < len(layers):
+        # A nested model's own output lives in its inner graph; read the
+        # layer after it (the CNNs' ``backbone_features``).
+        if len(tuple(layers[found + 1].output.shape)) == spatial_rank + 2:
+            found += 1
     shape = tuple(layers[found].output.shape)
     while found + 1 < len(layers) and tuple(layers[found + 1].output.shape) == shape:
         found += 1
@@ -131,7 +136,13 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
             f"layer={layer_name!r} outputs shape {tuple(layer.output.shape)[1:]}, "
             "not a feature map; Grad-CAM reads a convolution layer."
         )
-    cam_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+    try:
+        cam_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+    except ValueError as exc:
+        raise ValueError(
+            f"Cannot read layer={layer_name!r} from the network's graph ({exc}); a "
+            "nested model's output is read through the layer after it."
+        ) from None
     dtype = model.inputs[0].dtype
     spatial = subject.shape[:-1]
     maps = []
