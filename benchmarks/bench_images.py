@@ -1,0 +1,222 @@
+"""Images from disk: skdeepmine fitting from file paths against Keras's own pipeline.
+
+Generates a folder of JPEGs (two classes told apart by where a bright disc
+sits; nothing downloaded), then, each configuration in a fresh process so
+that peak resident memory is its own, prints one side-by-side table:
+
+* fit: skdeepmine from paths, skdeepmine from the decoded in-memory array,
+  and ``keras.utils.image_dataset_from_directory`` + ``model.fit``, the same
+  network and epochs: images per second and peak resident memory;
+* predict: skdeepmine from paths against ``model.predict`` on the dataset;
+* with ``--workflow``: the seed's workflow (a Conv32-64-128-128 network given
+  as ``model=``, ``rescale=1/255``), wall time and held-out accuracy, and the
+  same with the default CNN.
+
+The defaults run in a few minutes on 2 cores; the issue's size is
+``--n 20000`` (and ``--workflow --workflow-n 2000 --workflow-epochs 10``).
+
+Run with::
+
+    .venv/bin/python benchmarks/bench_images.py [--n 600] [--size 150] [--epochs 2] [--workflow]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+BATCH = 32
+
+
+def write_jpegs(root, n, size, seed=0):
+    """``n`` JPEGs in ``root/left`` and ``root/right``: a bright disc on that side."""
+    from PIL import Image, ImageDraw
+
+    rng = np.random.RandomState(seed)
+    for index in range(n):
+        label = ("left", "right")[index % 2]
+        folder = os.path.join(root, label)
+        os.makedirs(folder, exist_ok=True)
+        pixels = rng.randint(0, 90, size=(size, size, 3), dtype=np.uint8)
+        image = Image.fromarray(pixels)
+        radius = size // 6
+        cx = rng.randint(radius, size // 2 - radius) + (size // 2 if label == "right" else 0)
+        cy = rng.randint(radius, size - radius)
+        colour = tuple(int(c) for c in rng.randint(160, 256, size=3))
+        ImageDraw.Draw(image).ellipse(
+            (cx - radius, cy - radius, cx + radius, cy + radius), fill=colour
+        )
+        image.save(os.path.join(folder, f"{index:06d}.jpg"), quality=90)
+
+
+def bench_network(meta=None, size=150, n_classes=2):
+    """The same small Conv/Pool network for every configuration."""
+    import keras
+
+    shape = tuple(meta["input_shape"]) if meta else (size, size, 3)
+    return keras.Sequential([
+        keras.Input(shape),
+        keras.layers.Conv2D(16, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(n_classes, activation="softmax"),
+    ])
+
+
+def seed_network(meta):
+    """The seed's Conv32-64-128-128 network with a 512-unit head."""
+    import keras
+
+    layers = [keras.Input(tuple(meta["input_shape"]))]
+    for filters in (32, 64, 128, 128):
+        layers += [keras.layers.Conv2D(filters, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
+    layers += [
+        keras.layers.Flatten(), keras.layers.Dropout(0.5),
+        keras.layers.Dense(512, activation="relu"),
+        keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+    ]
+    model = keras.Sequential(layers)
+    model.compile(optimizer=keras.optimizers.RMSprop(1e-4), loss="sparse_categorical_crossentropy")
+    return model
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def child(kind, root, size, epochs, test_root=None):
+    """One configuration, in its own process; prints a JSON line."""
+    import keras
+
+    from skdeepmine import CNNClassifier
+    from skdeepmine.datasets import load_image_folder
+
+    result = {"kind": kind}
+    if kind in ("paths", "array"):
+        if kind == "paths":
+            X, y = load_image_folder(root, load_images=False, return_X_y=True)
+        else:
+            start = time.perf_counter()
+            X, y = load_image_folder(root, image_size=size, return_X_y=True)
+            result["load_s"] = time.perf_counter() - start
+        clf = CNNClassifier(
+            model=bench_network, image_size=size, rescale=1 / 255, epochs=epochs,
+            batch_size=BATCH, tol=0.0, n_iter_no_change=epochs, random_state=0,
+        )
+        start = time.perf_counter()
+        clf.fit(X, y)
+        result["fit_s"] = time.perf_counter() - start
+        result["fit_images_per_s"] = len(y) * epochs / result["fit_s"]
+        start = time.perf_counter()
+        clf.predict(X)
+        result["predict_images_per_s"] = len(y) / (time.perf_counter() - start)
+    elif kind == "keras":
+        keras.utils.set_random_seed(0)
+        train = keras.utils.image_dataset_from_directory(
+            root, image_size=(size, size), batch_size=BATCH, seed=0, verbose=False
+        )
+        n = len(train.file_paths)
+        model = keras.Sequential([keras.layers.Rescaling(1 / 255), bench_network(size=size)])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        import tensorflow as tf
+
+        start = time.perf_counter()
+        model.fit(train.prefetch(tf.data.AUTOTUNE), epochs=epochs, verbose=0)
+        result["fit_s"] = time.perf_counter() - start
+        result["fit_images_per_s"] = n * epochs / result["fit_s"]
+        ordered = keras.utils.image_dataset_from_directory(
+            root, image_size=(size, size), batch_size=BATCH, shuffle=False, verbose=False
+        )
+        start = time.perf_counter()
+        model.predict(ordered.prefetch(tf.data.AUTOTUNE), verbose=0)
+        result["predict_images_per_s"] = n / (time.perf_counter() - start)
+    elif kind in ("workflow_seed", "workflow_default"):
+        train = load_image_folder(root, load_images=False)
+        test = load_image_folder(test_root, load_images=False, classes=train.target_names)
+        params = dict(image_size=size, rescale=1 / 255, epochs=epochs, batch_size=BATCH, random_state=0)
+        if kind == "workflow_seed":
+            params["model"] = seed_network
+        clf = CNNClassifier(**params)
+        start = time.perf_counter()
+        clf.fit(train.filenames, train.target)
+        result["fit_s"] = time.perf_counter() - start
+        result["accuracy"] = clf.score(test.filenames, test.target)
+        result["weights"] = clf.model_.count_params()
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+def run_child(*args):
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *map(str, args)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=600, help="training JPEGs")
+    parser.add_argument("--size", type=int, default=150)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--workflow", action="store_true")
+    parser.add_argument("--workflow-n", type=int, default=400)
+    parser.add_argument("--workflow-epochs", type=int, default=3)
+    parser.add_argument("--child", nargs="+")
+    args = parser.parse_args()
+    if args.child:
+        kind, root, size, epochs, *rest = args.child
+        child(kind, root, int(size), int(epochs), *rest)
+        return
+
+    print("command:", " ".join([os.path.relpath(sys.executable), *sys.argv]))
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "train")
+        start = time.perf_counter()
+        write_jpegs(root, args.n, args.size)
+        print(f"wrote {args.n} JPEGs of {args.size}x{args.size} in {time.perf_counter() - start:.0f} s")
+        rows = {kind: run_child(kind, root, args.size, args.epochs) for kind in ("paths", "keras", "array")}
+        print()
+        print(f"Fit, {args.epochs} epochs, batch {BATCH}, the same network:")
+        print(f"| {'input':44s} | images/s fit | images/s predict | peak RSS MB |")
+        print(f"|{'-' * 46}|{'-' * 14}|{'-' * 18}|{'-' * 13}|")
+        names = {
+            "paths": "skdeepmine, X = file paths",
+            "keras": "Keras image_dataset_from_directory + fit",
+            "array": "skdeepmine, X = decoded array (loaded first)",
+        }
+        for kind, row in rows.items():
+            print(
+                f"| {names[kind]:44s} | {row['fit_images_per_s']:12.0f} | "
+                f"{row['predict_images_per_s']:16.0f} | {row['peak_rss_mb']:11.0f} |"
+            )
+        ratio = rows["paths"]["fit_images_per_s"] / rows["keras"]["fit_images_per_s"]
+        extra = rows["paths"]["peak_rss_mb"] - rows["keras"]["peak_rss_mb"]
+        print(f"paths / Keras fit speed: {ratio:.2f}; paths - Keras peak memory: {extra:+.0f} MB")
+        print(f"loading the array took {rows['array']['load_s']:.1f} s before its fit")
+
+        if args.workflow:
+            wroot, wtest = os.path.join(tmp, "wtrain"), os.path.join(tmp, "wtest")
+            write_jpegs(wroot, args.workflow_n, args.size, seed=1)
+            write_jpegs(wtest, max(args.workflow_n // 4, 2), args.size, seed=2)
+            print()
+            print(f"Workflow: {args.workflow_n} training images, {args.workflow_epochs} epochs, rescale=1/255:")
+            print(f"| {'network':36s} | weights | fit s | held-out accuracy |")
+            print(f"|{'-' * 38}|{'-' * 9}|{'-' * 7}|{'-' * 19}|")
+            for kind, name in (("workflow_seed", "seed's Conv32-64-128-128 as model="), ("workflow_default", "default CNN")):
+                row = run_child(kind, wroot, args.size, args.workflow_epochs, wtest)
+                print(f"| {name:36s} | {row['weights']:7d} | {row['fit_s']:5.0f} | {row['accuracy']:17.3f} |")
+
+
+if __name__ == "__main__":
+    main()
