@@ -30,13 +30,35 @@ def _type_name(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def _held_types():
+    """skdeepmine's own non-estimator types that fitted estimators hold."""
+    from .core._persistence import SerializedKerasModel, SerializedKerasObject
+    from .insight import Insight, InsightReport
+
+    # Keras networks and Keras optimizers or losses, stored as Keras's own
+    # configuration; an InsightReporter's findings.
+    return (SerializedKerasModel, SerializedKerasObject, InsightReport, Insight)
+
+
+def _with_subclasses(cls):
+    """``cls`` and its subclasses defined in skdeepmine (such as private networks)."""
+    found = [cls]
+    for sub in cls.__subclasses__():
+        if sub.__module__.split(".")[0] == "skdeepmine":
+            found.extend(_with_subclasses(sub))
+    return found
+
+
 def trusted_types():
     """Return the type names a skops file of skdeepmine estimators may hold.
 
-    These are skdeepmine's estimators, the two holders of Keras objects
-    (a network's ``.keras`` bytes, a built-in optimizer's or loss's Keras
-    configuration), and scikit-learn's ``TreePredictor``, which the default
-    estimator of :class:`~skdeepmine.hybrid.HybridClassifier` and
+    These are every estimator that :func:`skdeepmine.utils.all_estimators`
+    lists and skdeepmine's private subclasses of them (the extractor's dense
+    autoencoder), the two holders of Keras objects (a network's ``.keras``
+    bytes, a built-in optimizer's or loss's Keras configuration), the
+    findings of :class:`~skdeepmine.insight.InsightReporter`, and
+    scikit-learn's ``TreePredictor``, which the default estimator of
+    :class:`~skdeepmine.hybrid.HybridClassifier` and
     :class:`~skdeepmine.hybrid.HybridRegressor` holds.  None of them runs code
     when loaded: Keras networks are rebuilt from their configuration in
     Keras's safe mode.
@@ -54,6 +76,7 @@ def trusted_types():
     See Also
     --------
     load : Load a skops file trusting these types.
+    skdeepmine.utils.all_estimators : The estimators trusted here.
 
     Examples
     --------
@@ -70,23 +93,15 @@ def trusted_types():
     skdeepmine.features._networks.DenseNetworkRegressor
     skdeepmine.hybrid._hybrid.HybridClassifier
     skdeepmine.hybrid._hybrid.HybridRegressor
+    skdeepmine.insight._findings.Insight
+    skdeepmine.insight._report.InsightReport
+    skdeepmine.insight._reporter.InsightReporter
     sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor
     """
-    from .cnn import CNNClassifier, CNNRegressor
-    from .core._persistence import SerializedKerasModel, SerializedKerasObject
-    from .features import (
-        DenseNetworkClassifier,
-        DenseNetworkRegressor,
-        NeuralFeatureExtractor,
-    )
-    from .features._networks import DenseAutoencoder
-    from .hybrid import HybridClassifier, HybridRegressor
+    from .utils import all_estimators
 
-    classes = (
-        CNNClassifier, CNNRegressor, DenseNetworkClassifier, DenseNetworkRegressor,
-        DenseAutoencoder, NeuralFeatureExtractor, HybridClassifier, HybridRegressor,
-        SerializedKerasModel, SerializedKerasObject,
-    )
+    classes = [sub for _, cls in all_estimators() for sub in _with_subclasses(cls)]
+    classes.extend(_held_types())
     return sorted({_type_name(cls) for cls in classes} | set(_SKLEARN_DEFAULT_ESTIMATOR_TYPES))
 
 

@@ -1,3 +1,49 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from sklearn.base import clone  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # noqa: E402
+
+from skdeepmine.features import NeuralFeatureExtractor  # noqa: E402
+from skdeepmine.utils import all_estimators  # noqa: E402
+
+# The one table of fast constructor parameters, by estimator name: the common
+# checks run every estimator of skdeepmine.utils.all_estimators() with these
+# (and default-constructed), and tests/test_common.py fails when an estimator
+# has no entry.  Other tests build their estimators with fast_estimator().
+# Estimator values are cloned for each instance.
+FAST_CNN = dict(filters=(4,), dense_units=(8,), random_state=0)
+FAST_DENSE = dict(hidden_units=(16,), epochs=10, learning_rate=0.01, random_state=0)
+FAST_EXTRACTOR = dict(n_components=4, hidden_units=(8,), epochs=3, random_state=0)
+
+FAST_PARAMS = {
+    "CNNClassifier": FAST_CNN,
+    "CNNRegressor": FAST_CNN,
+    "DenseNetworkClassifier": FAST_DENSE,
+    "DenseNetworkRegressor": FAST_DENSE,
+    "NeuralFeatureExtractor": FAST_EXTRACTOR,
+    # cv=None: the default-constructed hybrids cover the out-of-fold path.
+    "HybridClassifier": dict(
+        extractor=NeuralFeatureExtractor(**FAST_EXTRACTOR),
+        estimator=DecisionTreeClassifier(random_state=0), cv=None,
+    ),
+    "HybridRegressor": dict(
+        extractor=NeuralFeatureExtractor(**FAST_EXTRACTOR),
+        estimator=DecisionTreeRegressor(random_state=0), cv=None,
+    ),
+    "InsightReporter": dict(
+        kinds=["data_quality", "target", "relationships"], max_rows=200, max_clusters=3,
+        random_state=0,
+    ),
+}
+
+
+def fast_estimator(name, **overrides):
+    """A new instance of skdeepmine's estimator ``name`` with the fast parameters."""
+    params = {
+        key: clone(value) if hasattr(value, "get_params") else value
+        for key, value in {**FAST_PARAMS[name], **overrides}.items()
+    }
+    return dict(all_estimators())[name](**params)
+

@@ -6,9 +6,11 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import FAST_PARAMS
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from skdeepmine import CNNClassifier, CNNRegressor
 from skdeepmine.core import _persistence
@@ -18,7 +20,9 @@ from skdeepmine.features import (
     NeuralFeatureExtractor,
 )
 from skdeepmine.hybrid import HybridClassifier, HybridRegressor
+from skdeepmine.insight import InsightReporter
 from skdeepmine.persistence import dump, load, trusted_types
+from skdeepmine.utils import all_estimators
 
 sio = pytest.importorskip("skops.io")
 keras = pytest.importorskip("keras")
@@ -71,6 +75,13 @@ ESTIMATORS = {
         ),
         "continuous", "predict",
     ),
+    # A fitted InsightReporter holds its findings (InsightReport, Insight).
+    "InsightReporter-in-a-Pipeline": (
+        lambda: make_pipeline(
+            InsightReporter(**FAST_PARAMS["InsightReporter"]), LogisticRegression()
+        ),
+        "labels", "predict_proba",
+    ),
 }
 
 
@@ -108,6 +119,30 @@ def test_skops_round_trip_trusting_only_skdeepmine_types_keeps_outputs(fitted, n
         getattr(loaded, method)(X), getattr(estimator, method)(X)
     )
     assert loaded.get_params().keys() == estimator.get_params().keys()
+
+
+def _estimator_types(estimator):
+    if isinstance(estimator, Pipeline):
+        return {type(step) for _, step in estimator.steps}
+    return {type(estimator)}
+
+
+def test_every_registered_estimator_is_round_tripped_here(fitted):
+    # So a new estimator's fitted types cannot miss trusted_types().
+    seen = set().union(*(_estimator_types(estimator) for estimator, *_ in fitted.values()))
+    missing = [name for name, cls in all_estimators() if cls not in seen]
+    assert not missing, f"add {missing} to ESTIMATORS of tests/test_persistence.py"
+
+
+def test_pipeline_with_a_fitted_insight_reporter_loads_with_its_findings(fitted, tmp_path):
+    pipeline, X, *_ = fitted["InsightReporter-in-a-Pipeline"]
+    dump(pipeline, tmp_path / "pipeline.skops")
+    loaded = load(tmp_path / "pipeline.skops")
+    report, original = loaded[0].report_, pipeline[0].report_
+    assert len(original) > 0
+    assert report.to_dict() == original.to_dict()
+    assert list(report) == list(original)  # Insight objects, equal field by field
+    np.testing.assert_array_equal(loaded.predict(X), pipeline.predict(X))
 
 
 def test_every_trusted_type_is_needed_by_some_estimator(fitted):
