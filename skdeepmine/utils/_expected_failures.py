@@ -18,7 +18,10 @@ _STOCHASTIC_LAYERS = frozenset({
     "RandomContrast", "RandomBrightness", "RandomCrop",
 })
 
-_HGB = "the default HistGradientBoosting estimator bins and subsamples by rows"
+_HGB = (
+    "HistGradientBoosting, the default estimator: sample_weight is not equivalent "
+    "to removing/repeating samples (scikit-learn declares it too)"
+)
 
 
 def _network_reasons(params):
