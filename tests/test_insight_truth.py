@@ -239,3 +239,16 @@ def test_chinese_report_renders_the_reports_words_and_keeps_the_data(churn_repor
     assert every_kind.to_markdown(lang="zh").startswith("# 洞察报告\n")
     with pytest.raises(ValueError, match="lang must be one of"):
         every_kind.to_html(lang="fr")
+
+
+def test_every_template_exists_in_both_languages_with_the_same_fields():
+    import string
+
+    from skdeepmine.insight._text import TEMPLATES
+
+    def fields(template):
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    assert set(TEMPLATES["en"]) == set(TEMPLATES["zh"])
+    for key, english in TEMPLATES["en"].items():
+        assert fields(TEMPLATES["zh"][key]) == fields(english), key

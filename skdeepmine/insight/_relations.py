@@ -32,6 +32,9 @@ DESCRIBED = 5
 #: Features drawn in the figure.
 TOP_FEATURES = 15
 
+#: Tests listed in a finding's evidence (related ones first).
+MAX_LISTED_TESTS = 200
+
 #: Categorical columns compared pairwise for redundancy (the first ones).
 MAX_CATEGORICAL_PAIRS_COLUMNS = 30
 
@@ -254,7 +257,10 @@ def find_related_features(data):
         common = {"target": target.name, "alpha": ALPHA}
         evidence = {
             "target": target.name, "alpha": ALPHA, "n_tests": len(table),
-            "tests": tests.drop(columns="target").round(8).to_dict(orient="records"),
+            "n_tested": len(tests),
+            # Related features first: a wide table lists its strongest tests only.
+            "tests": tests.head(MAX_LISTED_TESTS).drop(columns="target").round(8)
+            .to_dict(orient="records"),
         }
         if related.empty:
             findings.append(Insight(

@@ -225,11 +225,13 @@ def find_association_rules(data):
         rules = mine_rules(data, target)
         if rules.empty:
             n_candidates = rules.attrs.get("n_candidates", 0)
+            related = ranked_features(data, target, related=True)
+            why = ("rules.none", {"n_candidates": n_candidates, "alpha": ALPHA}) if related \
+                else ("rules.none_related", {"target": target.name})
             findings.append(Insight(
                 kind="association_rules", name="association_rule", strength=0.0,
                 evidence={"target": target.name, "n_candidates": n_candidates},
-                **text(("rules.none.title", {"target": target.name}), [(
-                    "rules.none", {"n_candidates": n_candidates, "alpha": ALPHA})]),
+                **text(("rules.none.title", {"target": target.name}), [why]),
             ))
             continue
         for rule in rules.head(MAX_RULES).to_dict("records"):

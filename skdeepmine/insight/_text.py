@@ -254,6 +254,9 @@ EN = {
         "{recall:pct} of those with {consequent}."
     ),
     "rules.none.title": "No association rule for {target}",
+    "rules.none_related": (
+        "No feature is related to {target}, so none makes a rule's condition."
+    ),
     "rules.none": (
         "{n_candidates:n|candidate rule|candidate rules} reached the minimum support "
         "and confidence; none is significant at a false-discovery rate of "
@@ -517,6 +520,7 @@ ZH = {
         "以及 {consequent} 行中的 {recall:pct}。"
     ),
     "rules.none.title": "{target} 没有关联规则",
+    "rules.none_related": "没有特征与 {target} 相关，因此没有可作规则条件的特征。",
     "rules.none": (
         "{n_candidates} 条候选规则达到最小支持度和置信度，但在错误发现率 {alpha:pct} "
         "下没有一条显著，或没有在更短的规则之上带来提升。"
