@@ -95,18 +95,25 @@ def make_mixed_csv(path, n_rows=1_500, seed=0):
 
 
 def time_cli(workdir):
-    """Run ``skdeepmine report`` on the mixed CSV; return (seconds, stage lines)."""
+    """Run ``skdeepmine report`` on the mixed CSV; return (seconds, CPU seconds, lines)."""
     csv = os.path.join(workdir, "customers.csv")
     make_mixed_csv(csv)
     command = [sys.executable, "-m", "skdeepmine", "report", csv, "--target", "churned",
                "--output", os.path.join(workdir, "customers.html")]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(result.stderr.strip().splitlines()[-1])
-    return seconds, result.stdout.strip().splitlines()
+    # CPU time tells what the wall time would be on an idle machine when
+    # other work shares the cores (wall time there is CPU time / cores used).
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, result.stdout.strip().splitlines()
 
 
 def time_skdeepmine(X, y, output):
@@ -161,13 +168,14 @@ def main(argv=None):
 
     if args.cli:
         with tempfile.TemporaryDirectory() as workdir:
-            seconds, lines = time_cli(workdir)
+            seconds, cpu, lines = time_cli(workdir)
         print(f"skdeepmine report on a 1,500 x 20 mixed-type CSV, {os.cpu_count()} CPU cores, "
               f"load average {os.getloadavg()[0]:.1f}")
         print()
         print("\n".join(f"    {line}" for line in lines))
         print()
-        print(f"| command | wall time (s) |\n|---|---|\n| `skdeepmine report` | {seconds:.1f} |")
+        print("| command | wall time (s) | CPU time (s) |\n|---|---|---|")
+        print(f"| `skdeepmine report` | {seconds:.1f} | {cpu:.1f} |")
         print()
         print(textwrap.fill(f"Target: under 60 s on 2 cores. Command: {command}", 100))
         return 0 if seconds < 60 else 1

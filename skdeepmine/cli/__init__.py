@@ -82,7 +82,8 @@ def build_parser():
     report.add_argument("--cv", type=_bounded_int(2, 20), default=5, metavar="K",
                         help="cross-validation folds (default: 5)")
     report.add_argument("--epochs", type=_bounded_int(1, 10_000), default=30, metavar="N",
-                        help="training epochs of the networks (default: 30)")
+                        help="most training epochs of the networks, which stop early when "
+                             "their validation loss stalls (default: 30)")
     report.add_argument("--models", type=_model_list, default=None, metavar="LIST",
                         help="comma-separated subset of tree,forest,boosting,network,hybrid "
                              "(default: all)")
