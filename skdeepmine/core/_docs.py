@@ -57,8 +57,8 @@ def training_params_doc(batch_size):
         for the training data and, with early stopping, as ``val_<name>`` for
         the validation data, so callbacks can monitor them
         (``EarlyStopping(monitor="val_accuracy")``), and ``history_`` records
-        them.  They are weighted like the loss.  ``None`` computes none, at
-        no cost.
+        them.  They are weighted like the loss.  ``None`` computes none and
+        traces nothing extra.
 """
 
 
