@@ -76,7 +76,7 @@ def main():
     os.environ.setdefault("SKDEEPMINE_NUM_THREADS", "1")
     print(f"$ {' '.join([os.path.basename(sys.executable), *sys.argv])}")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores\n")
-    header = f"| columns | from_data (s) | from_estimator (s) | {'report command (s) | ' * args.cli}"
+    header = "| columns | from_data (s) | from_estimator (s) |" + " report command (s) |" * args.cli
     print(header)
     print("|---|---|---|" + "---|" * args.cli)
     for n_columns in args.columns:

@@ -244,7 +244,7 @@ def test_chinese_report_renders_the_reports_words_and_keeps_the_data(churn_repor
 def test_every_template_exists_in_both_languages_with_the_same_fields():
     import string
 
-    from skdeepmine.insight._text import TEMPLATES
+    from skdeepmine.insight._templates import TEMPLATES
 
     def fields(template):
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}

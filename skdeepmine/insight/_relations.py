@@ -420,7 +420,8 @@ def find_redundant_features(data):
         },
         chart=chart,
         **text(("redundant.title", {"n_pairs": len(pairs)}), [("redundant", {
-            "n_pairs": len(pairs), "threshold": threshold, "q_max": max(p[4] for p in pairs), "groups": groups,
+            "n_pairs": len(pairs), "threshold": threshold,
+            "q_max": max(p[4] for p in pairs), "groups": groups,
         })]),
     )]
 

@@ -1,0 +1,508 @@
+"""The report's own words in each language: templates keyed by purpose.
+
+Filled by :mod:`._text` (see its docstring for the format specs).  Every key
+exists in every language with the same fields (``tests/test_insight_truth.py``).
+This module imports nothing.
+"""
+
+EN = {
+    # ---------------------------------------------------------- relations
+    "relations.title": "Features related to {target}: {top:list3}",
+    "relations.lead": (
+        "{n_related} of {n_tested} features relate to {target} (tests per column "
+        "kind, Benjamini-Hochberg false-discovery rate {alpha:pct} over all {n_tests} "
+        "tests)."
+    ),
+    "relations.feature": (
+        "{column}: {band:word} and {certainty:word} ({measure} {effect:.2f}, "
+        "q = {q:p})"
+    ),
+    "contrast.rate_quarters": (
+        "{target} = {cls} in {high:pct} of the rows in the highest quarter of {column} "
+        "(>= {high_edge:num}) vs {low:pct} in the lowest (<= {low_edge:num})"
+    ),
+    "contrast.rate_levels": (
+        "{target} = {cls} in {high:pct} of the rows with {column} = {high_level} vs "
+        "{low:pct} with {column} = {low_level}"
+    ),
+    "contrast.median_quarters": (
+        "median {target} {high:num} in the highest quarter of {column} "
+        "(>= {high_edge:num}) vs {low:num} in the lowest (<= {low_edge:num})"
+    ),
+    "contrast.median_levels": (
+        "median {target} {high:num} for {column} = {high_level} vs {low:num} for "
+        "{column} = {low_level}"
+    ),
+    "relations.item": "{feature:t}: {contrast:t}.",
+    "relations.unrelated": (
+        "No evidence of a relation (q >= {alpha:.2f}) for {columns:list}; this is not "
+        "proof of independence."
+    ),
+    "relations.none.title": "No feature shows a relation to {target}",
+    "relations.none": (
+        "{n_tested} features were tested against {target}; none passes the "
+        "false-discovery control at {alpha:pct} (smallest q = {q_min:p}). With "
+        "{n_rows} rows, weak relations can go unseen."
+    ),
+    "redundant.title": "{n_pairs:n|redundant feature pair|redundant feature pairs}",
+    "redundant": (
+        "{n_pairs:n|pair|pairs} of features move together (association at least "
+        "{threshold:.2f}, q <= {q_max:p}): {groups:groups}. Keeping one per group loses little "
+        "information and makes importances easier to read: correlated features "
+        "share, and hide, each other's importance (the model's grouped permutation "
+        "importance shuffles each group together)."
+    ),
+    "redundant.none.title": "No redundant features",
+    "redundant.none": (
+        "No pair among {n_columns:n|column|columns} is associated at "
+        "{threshold:.2f} or more."
+    ),
+    # ------------------------------------------------------------- rules
+    "rule.title": "When {conditions:and}, then {consequent}",
+    "rule": (
+        "{confidence:pct} of the rows with {conditions:and} have {consequent}, "
+        "against {base:pct} over all rows (lift {lift:.2f}, q = {q:p}); the rule "
+        "covers {support:pct} of the rows (support), {covered} of {n_rows}, and "
+        "{recall:pct} of those with {consequent}."
+    ),
+    "rules.none.title": "No association rule for {target}",
+    "rules.none_related": (
+        "No feature is related to {target}, so none makes a rule's condition."
+    ),
+    "rules.none": (
+        "{n_candidates:n|candidate rule|candidate rules} reached the minimum support "
+        "and confidence; none is significant at a false-discovery rate of "
+        "{alpha:pct}, or adds to a shorter rule."
+    ),
+    # --------------------------------------------------------- structure
+    "clusters.title": "{k} {band:word} clusters in {space:word}",
+    "clusters": (
+        "K-means on {space:word} finds {k} clusters (silhouette {silhouette:.2f}, "
+        "the best over k = 2..{k_max}): {profiles:profiles}."
+    ),
+    "clusters.agreement": (
+        "The clusters {follow:word} {target} (adjusted Rand index {ari:.2f})."
+    ),
+    "clusters.none.title": "No clusters in {space:word}",
+    "clusters.none": (
+        "Looked for clusters in {space:word}: none (best silhouette {silhouette:.2f} "
+        "at k = {k}, over k = 2..{k_max}; clear structure starts at {threshold:.2f})."
+    ),
+    "clusters.restated.title": "Clusters in {space:word} only restate {column}",
+    "clusters.restated": (
+        "K-means finds {k} clusters (silhouette {silhouette:.2f}), but they match the "
+        "values of {column} (adjusted Rand index {ari:.2f}): no structure beyond "
+        "that column."
+    ),
+    "pca.title": "{needed} of {n_features} dimensions carry {target:pct} of the variance",
+    "pca": (
+        "{needed:n|principal component|principal components} {needed:pick|explains|explain} "
+        "{explained:pct} of the variance of the {n_features} standardised features "
+        "(at least {target:pct}); the first ({first:pct}) is led by {leading:list}."
+    ),
+    "pca.compress": (
+        "The data lies close to a {needed}-dimensional space: "
+        "PCA(n_components={target}) keeps it in {needed} columns."
+    ),
+    "pca.spread": "The variance is spread out: little to gain from compressing.",
+    "pca.none.title": "No redundant directions among the features",
+    "pca.none": (
+        "All {n_features} standardised features are needed to keep {target:pct} of "
+        "the variance."
+    ),
+    "outliers.title": "{share:pct} of rows hold extreme values",
+    "outliers": (
+        "{n_outliers} rows ({share:pct}) have at least one value more than {iqr:num} "
+        "inter-quartile ranges beyond the quartiles, mostly in {per_column:counts}. "
+        "Check them for entry errors; if genuine, prefer robust models (trees) or "
+        "scaling (RobustScaler) over plain standardisation."
+    ),
+    "outliers.none.title": "No extreme values",
+    "outliers.none": (
+        "No value lies more than {iqr:num} inter-quartile ranges beyond its column's "
+        "quartiles."
+    ),
+    # ------------------------------------------------------------ target
+    "imbalance.title": "{target} is imbalanced ({ratio:num} to 1)",
+    "imbalance": (
+        "{majority} makes up {majority_share:pct} of {target} ({majority_rows} rows) "
+        "and {minority} only {minority_share:pct} ({minority_rows} rows): {ratio:num} to 1. "
+        "Always "
+        "predicting {majority} already scores {majority_share:pct} accuracy: pass "
+        "class_weight=\"balanced\" (skdeepmine's classifiers, RandomForest, "
+        "HistGradientBoosting, LogisticRegression) or resample, and compare models "
+        "by balanced accuracy or F1, not accuracy."
+    ),
+    "imbalance.tiny": (
+        "{classes:list} {classes:pick|has|have} fewer than {min_rows} rows: too few "
+        "for 5-fold stratified cross-validation."
+    ),
+    "imbalance.none.title": "The classes of {target} are balanced",
+    "imbalance.none": (
+        "The largest class has {ratio:num} times the rows of the smallest (under "
+        "{threshold:num})."
+    ),
+    "skew.title": "{target} is skewed to the {direction:word} (skewness {skewness:.2f})",
+    "skew.log1p": (
+        "{target} has a long {direction:word} tail (skewness {skewness:.2f}): mean "
+        "{mean:num} vs median {median:num}. Squared-error models chase the tail; fit "
+        "on log1p(target): "
+        "TransformedTargetRegressor(regressor=..., func=np.log1p, "
+        "inverse_func=np.expm1), or judge models by median absolute error."
+    ),
+    "skew.yeo-johnson": (
+        "{target} has a long {direction:word} tail (skewness {skewness:.2f}): mean "
+        "{mean:num} vs median {median:num}. Squared-error models chase the tail; fit "
+        "on a Yeo-Johnson "
+        "transform of the target: TransformedTargetRegressor(regressor=..., "
+        "transformer=PowerTransformer()), or judge models by median absolute error."
+    ),
+    "skew.none.title": "{target} is not skewed",
+    "skew.none": "Skewness {skewness:.2f}, under {threshold:num} in absolute value.",
+    # ------------------------------------------------------------- model
+    "importance.title": "The model relies most on {relied:list3}",
+    "importance.none.title": "No single feature or group carries the model",
+    "importance.lead": (
+        "On {n_rows} held-out rows, each feature (and each group of redundant "
+        "features, together) was shuffled {n_repeats} times; the cost in {score:word} "
+        "with a 95% interval:"
+    ),
+    "importance.item": "{name} {mean:num} ± {half:num}",
+    "importance.items": "{items:list}.",
+    "importance.group": (
+        "{members:list} matter together (shuffled together they cost {mean:num} ± "
+        "{half:num}) more than any one alone: they stand in for each other."
+    ),
+    "importance.unused": (
+        "Shuffling {unused:list} changes the score by no more than noise (the "
+        "interval includes 0): the model does not rely on {unused:pick|it|them}."
+    ),
+    "importance.screened": (
+        "Of {n_features} features, the {n_screened} most related to the target "
+        "were shuffled one by one; the other {n_rest} together cost {rest_mean:num} "
+        "± {rest_half:num}."
+    ),
+    "importance.nothing": (
+        "No feature's shuffling lowers the {score:word} beyond noise: the model "
+        "spreads over redundant features or learnt little."
+    ),
+    "class_errors.title": "Most errors on {worst} ({error:pct} missed)",
+    "class_errors.none.title": "No held-out errors",
+    "class_errors.lead": (
+        "Held-out accuracy {accuracy:pct}, balanced accuracy {balanced:pct}."
+    ),
+    "class_errors.worst": (
+        "{worst} is missed most: {error:pct} of its {support} rows are misclassified."
+    ),
+    "class_errors.into": "They are mostly predicted as {into} ({n_into} rows).",
+    "class_errors.none": "Every held-out row is classified correctly.",
+    "regression_errors.title": (
+        "Held-out R^2 {r2:.2f}; errors largest for {worst:word} values"
+    ),
+    "regression_errors": (
+        "On {n_rows} held-out rows the model reaches R^2 {r2:.2f} (MAE {mae:num}). "
+        "Mean absolute error is {worst_mae:num} for the {worst:word} third of the "
+        "target, against {others:counts}."
+    ),
+    "deep_share.title": "Deep features carry {deep:pct} of the hybrid's importance",
+    "deep_share": (
+        "The hybrid's {estimator} puts {deep:pct} of its reliance on the "
+        "{n_deep} deep features and {raw:pct} on the raw features (shuffling each "
+        "group as a block)."
+    ),
+    "deep_share.deep": "The network's learnt features carry most of the model.",
+    "deep_share.raw": (
+        "The raw features carry most of the model; the network adds comparatively "
+        "little."
+    ),
+    "deep_share.neither": "The model uses neither.",
+    # ------------------------------------- generic "checked, nothing found"
+    "checked.title": "Checked: {what:t}",
+    "checked": "Looked for {what:t}: none found.",
+    "what.missing_values": "missing values",
+    "what.target_quality": "missing target values",
+    "what.constant_columns": "constant columns",
+    "what.duplicate_rows": "duplicate rows",
+    "what.high_cardinality": "high-cardinality columns",
+    "what.identifiers": "identifier columns",
+    "what.row_numbers": "row-number columns",
+    "what.class_imbalance": "class imbalance",
+    "what.skewed_target": "a skewed target",
+    "what.deep_clusters": "clusters in deep features",
+    "what.other": "{name}",
+    # ---------------------------------------------------------- the page
+    "page.findings": "Findings",
+    "page.n_findings": "{n:n|finding|findings}",
+    "page.ranked": "Ranked by strength (0 to 1): how strongly the data shows each finding.",
+    "page.checked": "Checked, nothing found",
+    "page.checked_note": "Each miner that ran and what it saw.",
+    "page.nothing": "Nothing stood out.",
+    "page.evidence": "Evidence",
+    "page.strength": "strength {strength:.2f}",
+    "page.overview": "Strength of the findings",
+    "summary.n_rows": "Rows",
+    "summary.n_columns": "Columns",
+    "summary.columns_detail": "{n} ({numeric} numeric, {categorical} categorical)",
+    "summary.targets": "Target",
+    "summary.rows_sampled": "Rows sampled for mining",
+    "summary.deep_features": "Deep features",
+    "summary.estimator": "Model",
+    "summary.trained_on": "Model trained on",
+    "summary.data": "Data",
+    "summary.cross_validation": "Cross-validation",
+    "summary.best_model": "Best model",
+    "kind.data_quality": "data quality",
+    "kind.target": "target",
+    "kind.relationships": "relationships",
+    "kind.association_rules": "association rules",
+    "kind.structure": "structure",
+    "kind.model": "model",
+    "task.classification": "classification",
+    "task.regression": "regression",
+    "report.title": "Insight report",
+    "chart.effect": "effect size of the related features (0 to 1)",
+    "chart.cost": "{score:word} lost when shuffled",
+    "chart.share_with": "share with {consequent}",
+    "chart.all_rows": "all rows",
+    "chart.rows_with": "rows with {conditions:and}",
+    "chart.first_pc": "first principal component",
+    "chart.second_pc": "second principal component",
+    "chart.components": "principal components",
+    "chart.cumulative": "cumulative share of variance",
+    "chart.beyond": "rows beyond the fences",
+    "chart.rows": "rows",
+    "chart.spearman": "Spearman correlation",
+    "chart.true": "true class",
+    "chart.predicted": "predicted class",
+    "chart.confusion": "Confusion matrix (held-out rows)",
+    "chart.actual": "actual",
+    "chart.prediction": "predicted",
+    "chart.share_importance": "share of feature importance",
+    "chart.deep": "deep features",
+    "chart.raw": "raw features",
+}
+
+ZH = {
+    "relations.title": "与 {target} 相关的特征：{top:list3}",
+    "relations.lead": (
+        "{n_tested} 个特征中有 {n_related} 个与 {target} 相关（按列类型选用检验，"
+        "对全部 {n_tests} 个检验做 Benjamini-Hochberg 校正，错误发现率 {alpha:pct}）。"
+    ),
+    "relations.feature": (
+        "{column}：{band:word}且{certainty:word}（{measure} {effect:.2f}，q = {q:p}）"
+    ),
+    "contrast.rate_quarters": (
+        "{column} 最高四分之一（>= {high_edge:num}）的行中 {target} = {cls} 占 "
+        "{high:pct}，最低四分之一（<= {low_edge:num}）中占 {low:pct}"
+    ),
+    "contrast.rate_levels": (
+        "{column} = {high_level} 的行中 {target} = {cls} 占 {high:pct}，"
+        "{column} = {low_level} 的行中占 {low:pct}"
+    ),
+    "contrast.median_quarters": (
+        "{column} 最高四分之一（>= {high_edge:num}）中 {target} 的中位数为 "
+        "{high:num}，最低四分之一（<= {low_edge:num}）中为 {low:num}"
+    ),
+    "contrast.median_levels": (
+        "{column} = {high_level} 时 {target} 的中位数为 {high:num}，"
+        "{column} = {low_level} 时为 {low:num}"
+    ),
+    "relations.item": "{feature:t}：{contrast:t}。",
+    "relations.unrelated": (
+        "{columns:list} 没有相关的证据（q >= {alpha:.2f}）；但这并不证明它们独立。"
+    ),
+    "relations.none.title": "没有特征与 {target} 相关",
+    "relations.none": (
+        "对 {target} 检验了 {n_tested} 个特征，在错误发现率 {alpha:pct} 的控制下"
+        "没有一个显著（最小 q = {q_min:p}）。只有 {n_rows} 行时，弱关系可能无法察觉。"
+    ),
+    "redundant.title": "{n_pairs} 对冗余特征",
+    "redundant": (
+        "{n_pairs} 对特征同步变化（关联度至少 {threshold:.2f}，q <= {q_max:p}）：{groups:groups}。"
+        "每组只保留一个几乎不损失信息，并使重要性更易解读：相关特征会分摊并掩盖彼此的"
+        "重要性（模型的分组置换重要性会把每组一起打乱）。"
+    ),
+    "redundant.none.title": "没有冗余特征",
+    "redundant.none": "{n_columns} 列中没有任何一对的关联度达到 {threshold:.2f}。",
+    "rule.title": "当 {conditions:and} 时，{consequent}",
+    "rule": (
+        "满足 {conditions:and} 的行中有 {confidence:pct} 为 {consequent}，"
+        "全体行中为 {base:pct}（提升度 {lift:.2f}，q = {q:p}）；该规则覆盖 "
+        "{support:pct} 的行（支持度），即 {n_rows} 行中的 {covered} 行，"
+        "以及 {consequent} 行中的 {recall:pct}。"
+    ),
+    "rules.none.title": "{target} 没有关联规则",
+    "rules.none_related": "没有特征与 {target} 相关，因此没有可作规则条件的特征。",
+    "rules.none": (
+        "{n_candidates} 条候选规则达到最小支持度和置信度，但在错误发现率 {alpha:pct} "
+        "下没有一条显著，或没有在更短的规则之上带来提升。"
+    ),
+    "clusters.title": "{space:word}中有 {k} 个{band:word}的簇",
+    "clusters": (
+        "K-means 在{space:word}中找到 {k} 个簇（轮廓系数 {silhouette:.2f}，"
+        "为 k = 2..{k_max} 中最佳）：{profiles:profiles}。"
+    ),
+    "clusters.agreement": "这些簇与 {target} {follow:word}（调整兰德指数 {ari:.2f}）。",
+    "clusters.none.title": "{space:word}中没有簇",
+    "clusters.none": (
+        "在{space:word}中寻找簇：没有发现（最佳轮廓系数 {silhouette:.2f}，k = {k}，"
+        "范围 k = 2..{k_max}；清晰结构从 {threshold:.2f} 起）。"
+    ),
+    "clusters.restated.title": "{space:word}中的簇只是重现了 {column}",
+    "clusters.restated": (
+        "K-means 找到 {k} 个簇（轮廓系数 {silhouette:.2f}），但它们与 {column} 的取值"
+        "一致（调整兰德指数 {ari:.2f}）：除该列外没有其他结构。"
+    ),
+    "pca.title": "{n_features} 个维度中的 {needed} 个承载了 {target:pct} 的方差",
+    "pca": (
+        "{needed} 个主成分解释了 {n_features} 个标准化特征 {explained:pct} 的方差"
+        "（至少 {target:pct}）；"
+        "第一个主成分（{first:pct}）主要由 {leading:list} 构成。"
+    ),
+    "pca.compress": (
+        "数据接近一个 {needed} 维空间：PCA(n_components={target}) 用 {needed} 列即可保留。"
+    ),
+    "pca.spread": "方差分布较分散：压缩收益不大。",
+    "pca.none.title": "特征之间没有冗余方向",
+    "pca.none": "需要全部 {n_features} 个标准化特征才能保留 {target:pct} 的方差。",
+    "outliers.title": "{share:pct} 的行含有极端值",
+    "outliers": (
+        "{n_outliers} 行（{share:pct}）至少有一个值超出四分位数 {iqr:num} 倍四分位距，"
+        "主要在 {per_column:counts}。请检查是否为录入错误；若属实，请优先使用稳健模型"
+        "（树模型）或缩放方法（RobustScaler），而不是普通标准化。"
+    ),
+    "outliers.none.title": "没有极端值",
+    "outliers.none": "没有任何值超出其列四分位数 {iqr:num} 倍四分位距。",
+    "imbalance.title": "{target} 类别不平衡（{ratio:num} 比 1）",
+    "imbalance": (
+        "{majority} 占 {target} 的 {majority_share:pct}（{majority_rows} 行），"
+        "{minority} 仅占 {minority_share:pct}（{minority_rows} 行），即 {ratio:num} 比 1。总是预测 "
+        "{majority} 就能得到 {majority_share:pct} 的准确率：请传入 "
+        "class_weight=\"balanced\"（skdeepmine 的分类器、RandomForest、"
+        "HistGradientBoosting、LogisticRegression）或重采样，并用平衡准确率或 F1 "
+        "而不是准确率来比较模型。"
+    ),
+    "imbalance.tiny": "{classes:list} 少于 {min_rows} 行：不足以做 5 折分层交叉验证。",
+    "imbalance.none.title": "{target} 的类别是平衡的",
+    "imbalance.none": "最大类别的行数是最小类别的 {ratio:num} 倍（低于 {threshold:num}）。",
+    "skew.title": "{target} 向{direction:word}偏斜（偏度 {skewness:.2f}）",
+    "skew.log1p": (
+        "{target} 有一条长长的{direction:word}尾（偏度 {skewness:.2f}）：均值 {mean:num}，"
+        "中位数 {median:num}。平方误差模型会追逐尾部；请在 log1p(target) 上拟合："
+        "TransformedTargetRegressor(regressor=..., func=np.log1p, "
+        "inverse_func=np.expm1)，或用中位数绝对误差评判模型。"
+    ),
+    "skew.yeo-johnson": (
+        "{target} 有一条长长的{direction:word}尾（偏度 {skewness:.2f}）：均值 {mean:num}，"
+        "中位数 {median:num}。平方误差模型会追逐尾部；请在目标的 Yeo-Johnson 变换上拟合："
+        "TransformedTargetRegressor(regressor=..., transformer=PowerTransformer())，"
+        "或用中位数绝对误差评判模型。"
+    ),
+    "skew.none.title": "{target} 没有偏斜",
+    "skew.none": "偏度 {skewness:.2f}，绝对值低于 {threshold:num}。",
+    "importance.title": "模型最依赖 {relied:list3}",
+    "importance.none.title": "没有单个特征或特征组支撑模型",
+    "importance.lead": (
+        "在 {n_rows} 个留出行上，每个特征（以及每组冗余特征，整体）被打乱 {n_repeats} 次；"
+        "{score:word}的损失及其 95% 区间："
+    ),
+    "importance.item": "{name} {mean:num} ± {half:num}",
+    "importance.items": "{items:list}。",
+    "importance.group": (
+        "{members:list} 共同起作用（一起打乱损失 {mean:num} ± {half:num}），"
+        "多于其中任何一个单独打乱：它们可以互相替代。"
+    ),
+    "importance.unused": (
+        "打乱 {unused:list} 对分数的影响不超过噪声（区间包含 0）：模型不依赖它们。"
+    ),
+    "importance.screened": (
+        "{n_features} 个特征中，与目标最相关的 {n_screened} 个被逐一打乱；"
+        "其余 {n_rest} 个一起打乱损失 {rest_mean:num} ± {rest_half:num}。"
+    ),
+    "importance.nothing": (
+        "打乱任何特征都不会使{score:word}下降超过噪声：模型分散在冗余特征上，或学到的很少。"
+    ),
+    "class_errors.title": "{worst} 的错误最多（{error:pct} 被错分）",
+    "class_errors.none.title": "留出数据上没有错误",
+    "class_errors.lead": "留出准确率 {accuracy:pct}，平衡准确率 {balanced:pct}。",
+    "class_errors.worst": "{worst} 被错分最多：其 {support} 行中有 {error:pct} 被错分。",
+    "class_errors.into": "它们大多被预测为 {into}（{n_into} 行）。",
+    "class_errors.none": "每个留出行都分类正确。",
+    "regression_errors.title": "留出 R^2 {r2:.2f}；{worst:word}值处误差最大",
+    "regression_errors": (
+        "在 {n_rows} 个留出行上模型的 R^2 为 {r2:.2f}（MAE {mae:num}）。目标{worst:word}"
+        "三分之一处的平均绝对误差为 {worst_mae:num}，其他部分为 {others:counts}。"
+    ),
+    "deep_share.title": "深度特征承载了混合模型 {deep:pct} 的重要性",
+    "deep_share": (
+        "混合模型的 {estimator} 把 {deep:pct} 的依赖放在 {n_deep} 个深度特征上，"
+        "{raw:pct} 放在原始特征上（每组整体打乱）。"
+    ),
+    "deep_share.deep": "网络学到的特征承载了模型的大部分。",
+    "deep_share.raw": "原始特征承载了模型的大部分；网络的贡献相对较小。",
+    "deep_share.neither": "模型两者都没有使用。",
+    "checked.title": "已检查：{what:t}",
+    "checked": "检查了{what:t}：未发现。",
+    "what.missing_values": "缺失值",
+    "what.target_quality": "目标缺失值",
+    "what.constant_columns": "常数列",
+    "what.duplicate_rows": "重复行",
+    "what.high_cardinality": "高基数列",
+    "what.identifiers": "标识符列",
+    "what.row_numbers": "行号列",
+    "what.class_imbalance": "类别不平衡",
+    "what.skewed_target": "目标偏斜",
+    "what.deep_clusters": "深度特征中的簇",
+    "what.other": "{name}",
+    "page.findings": "发现",
+    "page.n_findings": "{n} 项发现",
+    "page.ranked": "按强度排序（0 到 1）：数据显示每项发现的强烈程度。",
+    "page.checked": "已检查，未发现",
+    "page.checked_note": "每个运行过的挖掘器及其所见。",
+    "page.nothing": "没有突出的发现。",
+    "page.evidence": "证据",
+    "page.strength": "强度 {strength:.2f}",
+    "page.overview": "各项发现的强度",
+    "summary.n_rows": "行数",
+    "summary.n_columns": "列数",
+    "summary.columns_detail": "{n}（{numeric} 个数值列，{categorical} 个类别列）",
+    "summary.targets": "目标",
+    "summary.rows_sampled": "挖掘时抽样的行数",
+    "summary.deep_features": "深度特征",
+    "summary.estimator": "模型",
+    "summary.trained_on": "模型训练于",
+    "summary.data": "数据",
+    "summary.cross_validation": "交叉验证",
+    "summary.best_model": "最佳模型",
+    "kind.data_quality": "数据质量",
+    "kind.target": "目标",
+    "kind.relationships": "关系",
+    "kind.association_rules": "关联规则",
+    "kind.structure": "结构",
+    "kind.model": "模型",
+    "task.classification": "分类",
+    "task.regression": "回归",
+    "report.title": "洞察报告",
+    "chart.effect": "相关特征的效应量（0 到 1）",
+    "chart.cost": "打乱后{score:word}的损失",
+    "chart.share_with": "{consequent} 的比例",
+    "chart.all_rows": "全部行",
+    "chart.rows_with": "满足 {conditions:and} 的行",
+    "chart.first_pc": "第一主成分",
+    "chart.second_pc": "第二主成分",
+    "chart.components": "主成分个数",
+    "chart.cumulative": "累计方差比例",
+    "chart.beyond": "超出界限的行数",
+    "chart.rows": "行数",
+    "chart.spearman": "Spearman 相关系数",
+    "chart.true": "真实类别",
+    "chart.predicted": "预测类别",
+    "chart.confusion": "混淆矩阵（留出行）",
+    "chart.actual": "实际值",
+    "chart.prediction": "预测值",
+    "chart.share_importance": "特征重要性占比",
+    "chart.deep": "深度特征",
+    "chart.raw": "原始特征",
+}
+
+TEMPLATES = {"en": EN, "zh": ZH}
