@@ -83,6 +83,8 @@ DIVERGING = {
 }
 
 
+# Casting such data to the network's float type overflows on purpose.
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 @pytest.mark.parametrize("case", sorted(DIVERGING))
 def test_diverging_fit_raises_and_leaves_the_fitted_estimator_unchanged(case, data):
     estimator, scale = DIVERGING[case]
