@@ -6,6 +6,7 @@ subclassed and ``Lambda`` networks, optimizer classes.
 """
 
 import gc
+import io
 import pickle
 import weakref
 
@@ -217,6 +218,16 @@ def test_an_optimizer_class_is_made_with_learning_rate(rows):
     by_name = DenseNetworkClassifier(optimizer="sgd", **params).fit(X, y)
     np.testing.assert_array_equal(by_class.predict_proba(X), by_name.predict_proba(X))
     assert by_class.optimizer is keras.optimizers.SGD  # the parameter is left as given
+    # Saved and loaded as skdeepmine's own types, with no other type to trust.
+    pytest.importorskip("skops")
+    from skdeepmine.persistence import dump, load
+
+    buffer = io.BytesIO()
+    dump(by_class, buffer)
+    buffer.seek(0)
+    loaded = load(buffer)
+    assert loaded.optimizer is keras.optimizers.SGD
+    np.testing.assert_array_equal(loaded.predict_proba(X), by_name.predict_proba(X))
 
     class NotAnOptimizer:
         def get_config(self):

@@ -50,8 +50,11 @@ def _is_builtin_keras_object(value):
     keras = sys.modules.get("keras")
     if keras is None:
         return False
-    if isinstance(value, (keras.optimizers.Optimizer, keras.losses.Loss)):
+    kinds = (keras.optimizers.Optimizer, keras.losses.Loss)
+    if isinstance(value, kinds):
         module = type(value).__module__
+    elif isinstance(value, type) and issubclass(value, kinds):  # optimizer=keras.optimizers.Adam
+        module = value.__module__
     elif callable(value) and not isinstance(value, type):
         module = getattr(value, "__module__", None) or ""
         if not module.startswith("keras.src.losses"):
@@ -146,19 +149,28 @@ class SerializedKerasModel:
 
 
 class SerializedKerasObject:
-    """A built-in Keras optimizer or loss, kept as its Keras configuration."""
+    """A built-in Keras optimizer or loss, kept as its Keras configuration.
 
-    def __init__(self, config):
+    A class (``optimizer=keras.optimizers.Adam``) is kept as the
+    configuration of a default instance, with ``is_class`` set.
+    """
+
+    def __init__(self, config, is_class=False):
         self.config = config
+        self.is_class = is_class
 
     @classmethod
     def from_object(cls, value):
-        return cls(get_keras().saving.serialize_keras_object(value))
+        serialize = get_keras().saving.serialize_keras_object
+        if isinstance(value, type):
+            return cls(serialize(value()), is_class=True)
+        return cls(serialize(value))
 
     def restore(self, owner="estimator"):
         keras = get_keras()
         try:
-            return keras.saving.deserialize_keras_object(self.config, safe_mode=True)
+            value = keras.saving.deserialize_keras_object(self.config, safe_mode=True)
+            return type(value) if getattr(self, "is_class", False) is True else value
         except Exception as exc:
             raise StoredStateError(
                 f"A Keras object stored in this {owner} could not be rebuilt "
