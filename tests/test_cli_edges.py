@@ -328,3 +328,15 @@ def test_quiet_keeps_library_warnings_off_stderr(small_csv, tmp_path, capsys, mo
                             str(tmp_path / "q.html"), *TREE], capsys)
     assert status == 0 and out == "" and err == ""
     assert [str(w.message) for w in recwarn] == []  # none reached the warnings display
+
+
+def test_the_miners_standardise_features_near_the_float_limit():
+    from skdeepmine.insight import InsightReport
+
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=100)
+    big = rng.normal(size=100)
+    big[:4], big[4:8] = 1e308, -1e308
+    X = pd.DataFrame({"a": a, "big": big, "c": rng.choice(["u", "v"], size=100)})
+    report = InsightReport.from_data(X, kinds=["structure"], random_state=0)
+    assert report.insights and all(np.isfinite(i.strength) for i in report.insights)

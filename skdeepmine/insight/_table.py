@@ -247,6 +247,11 @@ class MiningData:
         if not blocks:
             return np.empty((len(sample), 0)), []
         matrix = np.column_stack(blocks)
+        # Standardising is scale-free: dividing each column by its largest
+        # magnitude first keeps the sums of squares of values near ±1e308
+        # finite (tests/test_cli_edges.py).
+        peak = np.abs(matrix).max(axis=0)
+        matrix = matrix / np.where(peak > 0, peak, 1.0)
         std = matrix.std(axis=0)
         keep = std > 1e-12
         matrix = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
