@@ -55,6 +55,20 @@ class WeightRecorder(TransformerMixin, BaseEstimator):
         return np.asarray(X, dtype=float)
 
 
+class RowCounter(TransformerMixin, BaseEstimator):
+    """Column 0 of X; counts the rows of each transform since its last fit."""
+
+    rows = []
+
+    def fit(self, X, y):
+        RowCounter.rows = []
+        return self
+
+    def transform(self, X):
+        RowCounter.rows.append(len(X))
+        return np.asarray(X)[:, :1]
+
+
 def planted_frame(n, seed):
     """y = colour is red, or a > 0.5; b is noise."""
     rng = np.random.RandomState(seed)
@@ -115,6 +129,11 @@ def test_select_from_model_and_rfe_keep_the_informative_raw_columns():
     tree = DecisionTreeClassifier(max_depth=2, random_state=0)
     alone = HybridClassifier(square_of_x1, tree, passthrough=False, cv=None).fit(X, y)
     np.testing.assert_allclose(alone.feature_importances_, [0, 1, 0])
+    # Measured on 200 training rows, fewer for wide X: 20,000 / n_features, >= 20.
+    for n_features, rows in [(5, 200), (400, 50), (1000, 20)]:
+        wide = HybridClassifier(RowCounter(), tree, passthrough=False, cv=None)
+        wide.fit(rng.normal(size=(300, n_features)), rng.randint(0, 2, size=300))
+        assert RowCounter.rows[1] == rows  # after the transform of all of X
 
     X = rng.normal(size=(200, 6))
     y = (X[:, 0] + X[:, 1] > 0).astype(int)  # columns 2-5 are noise

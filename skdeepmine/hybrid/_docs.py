@@ -76,7 +76,8 @@ _ATTRIBUTES_DOC = """
         ``transformed_feature_importances_`` sums to (1 for trees).  A raw
         feature keeps its own importance; each deep feature's importance is
         divided among the inputs in proportion to how far shuffling each
-        input (across 200 training rows) moves that deep feature.  Only
+        input moves that deep feature, on 200 training rows (for X of more
+        than 100 features, 20,000 divided by their number, at least 20).  Only
         when the fitted estimator has ``feature_importances_``; it is what
         :class:`~sklearn.feature_selection.SelectFromModel` and
         :class:`~sklearn.feature_selection.RFE` read.

@@ -12,8 +12,12 @@ from ._inputs import as_2d, is_pandas_frame
 
 N_REPEATS = 5
 
-#: Training rows on which the extractor's input attributions are measured.
+#: Training rows on which the extractor's input attributions are measured,
+#: fewer for wide X (at least ATTRIBUTION_MIN_ROWS) so that rows x inputs
+#: stays within ATTRIBUTION_SAMPLES transformed samples.
 ATTRIBUTION_ROWS = 200
+ATTRIBUTION_MIN_ROWS = 20
+ATTRIBUTION_SAMPLES = 20_000
 
 #: Values per transform call while measuring them (bounds the memory used).
 ATTRIBUTION_CHUNK = 2_000_000
@@ -112,7 +116,8 @@ def importance_shares(estimator, features, y, sample_weight, n_deep, *, classifi
 def input_attributions(extractor, X):
     """How much each input value of X moves each deep feature, shares per feature.
 
-    On up to ``ATTRIBUTION_ROWS`` training rows (a fixed random subset), each
+    On up to ``ATTRIBUTION_ROWS`` training rows (a fixed random subset; fewer
+    for wide X, see ``ATTRIBUTION_SAMPLES``), each
     input column of X (each value of a sample, for images and signals) is
     shuffled across the rows in turn, X's other columns kept, and the mean
     absolute change of every deep feature is measured.  Row ``k`` of the
@@ -120,12 +125,14 @@ def input_attributions(extractor, X):
     inputs in proportion to those changes (evenly if none moves it).
     """
     rng = np.random.RandomState(0)
-    n_rows = len(X)
-    rows = np.sort(rng.permutation(n_rows)[:ATTRIBUTION_ROWS])
+    n_inputs = int(np.prod(np.shape(X)[1:]))
+    n_rows = min(
+        ATTRIBUTION_ROWS, max(ATTRIBUTION_MIN_ROWS, ATTRIBUTION_SAMPLES // n_inputs)
+    )
+    rows = np.sort(rng.permutation(len(X))[:n_rows])
     sample = _take(X, rows)
     m = len(rows)
     base = as_2d(extractor.transform(sample)).astype(np.float64)
-    n_inputs = int(np.prod(np.shape(sample)[1:]))
     order = rng.permutation(m)
     changes = np.zeros((base.shape[1], n_inputs))
     per_call = max(1, ATTRIBUTION_CHUNK // (m * n_inputs))
@@ -150,7 +157,13 @@ def _shuffled_copies(sample, columns, order):
     """One copy of ``sample`` per column of ``columns``, that column shuffled."""
     m = len(sample)
     if is_pandas_frame(sample):
-        return _frame_copies(sample, [(j,) for j in columns], order)
+        import pandas as pd
+
+        # One assignment per copy (not per column), each keeping its dtype.
+        block = pd.concat([sample] * len(columns), ignore_index=True)
+        for i, j in enumerate(columns):
+            block.iloc[i * m:(i + 1) * m, j] = sample.iloc[order, j].to_numpy()
+        return block
     flat = sample.reshape(m, -1)
     block = np.tile(flat, (len(columns), 1))
     for i, j in enumerate(columns):
