@@ -186,6 +186,9 @@ def test_identifiers_are_left_out_of_the_models_and_drop_removes_a_column(tmp_pa
     status, _, err = run([str(tmp_path / "ids.csv"), "--target", "y", "--drop", "y", *TREE],
                          capsys)
     assert_one_error_line(status, err, "--drop names the target 'y'")
+    status, _, err = run([str(tmp_path / "ids.csv"), "--target", "y", "--drop", "a", "noise",
+                          *TREE], capsys)
+    assert_one_error_line(status, err, "every feature looks like an identifier ('customer_id')")
 
 
 # ------------------------------------------------- encodings and separators
