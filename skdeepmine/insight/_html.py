@@ -11,7 +11,7 @@ import json
 import numpy as np
 
 from ._plots import KIND_COLOURS, draw_chart, draw_overview, to_png_base64
-from ._text import label
+from ._text import label, report_title
 
 _CSS = """
 .sdm-report { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC",
@@ -139,12 +139,10 @@ def render_body(report, lang="en"):
     Findings of strength 0 (a miner looked and found nothing) are listed
     last, under "Checked, nothing found".
     """
-    from ._report import _title
-
     insights = report.localised(lang)
     found = [i for i in insights if i.strength > 0]
     checked = [i for i in insights if i.strength == 0]
-    parts = ['<div class="sdm-report">', f"<h1>{_escape(_title(report.title, lang))}</h1>"]
+    parts = ['<div class="sdm-report">', f"<h1>{_escape(report_title(report.title, lang))}</h1>"]
     items = summary_items(report.summary, lang)
     if items:
         parts.append(
@@ -186,14 +184,12 @@ def render_fragment(report, lang="en"):
 
 def render_page(report, lang="en"):
     """A complete, self-contained HTML page."""
-    from ._report import _title
-
     code = {"en": "en", "zh": "zh-Hans"}[lang]
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{code}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_escape(_title(report.title, lang))}</title>\n"
+        f"<title>{_escape(report_title(report.title, lang))}</title>\n"
         f"<style>{_CSS}</style>\n</head>\n<body>\n"
         f"{render_body(report, lang)}\n</body>\n</html>\n"
     )

@@ -107,6 +107,19 @@ def check_table(X):
     return check_array(X, dtype="numeric", ensure_all_finite=False)
 
 
+def fitted_extractor(extractor, X, y):
+    """``extractor`` if fitted, else a fitted clone of it (the caller's stays unfitted)."""
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(extractor)
+    except NotFittedError:
+        return clone(extractor).fit(X, y)
+    return extractor
+
+
 def _nothing_found(miner, kind, data):
     looks = _LOOKS_AT.get(miner.__name__, lambda data: True)
     if miner.__name__ not in _LOOKED_FOR or not looks(data):

@@ -10,6 +10,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._findings import Insight, rank, to_jsonable
+from ._text import check_lang, report_title
 
 _MINING_PARAMS = """
     task : {"auto", "classification", "regression"}, default="auto"
@@ -141,14 +142,29 @@ class InsightReport:
         >>> report.insights[0].title
         'When petal length (cm) < 2.633, then target = 0'
         """
-        from ._reporter import InsightReporter
+        from sklearn.utils._param_validation import (
+            HasMethods,
+            validate_parameter_constraints,
+        )
 
-        reporter = InsightReporter(
-            task=task, kinds=kinds, extractor=extractor, max_rows=max_rows, n_bins=n_bins,
+        from ._mine import check_table, fitted_extractor, mine, settings_from
+
+        validate_parameter_constraints(
+            {"extractor": [HasMethods(["transform"]), None]}, {"extractor": extractor},
+            caller_name="InsightReport.from_data",
+        )
+        settings, kinds = settings_from(dict(
+            task=task, kinds=kinds, max_rows=max_rows, n_bins=n_bins,
             min_support=min_support, min_confidence=min_confidence,
             max_clusters=max_clusters, random_state=random_state,
-        )
-        return reporter.fit(X, y).report_
+        ), "InsightReport.from_data")
+        X_checked = check_table(X)
+        deep = None
+        if extractor is not None:
+            extractor = fitted_extractor(extractor, X_checked, y)
+            deep = np.asarray(extractor.transform(X_checked), dtype=float)
+        findings, summary = mine(X_checked, y, settings, kinds=kinds, task=task, deep=deep)
+        return cls(findings, summary=summary)
 
     @classmethod
     @_document
@@ -289,7 +305,7 @@ class InsightReport:
         insights : list of Insight
             :meth:`Insight.localised` of each finding, in rank order.
         """
-        _check_lang(lang)
+        check_lang(lang)
         return [i.localised(lang) for i in self.insights]
 
     def __repr__(self):
@@ -315,7 +331,7 @@ class InsightReport:
         insights = self.localised(lang)
         found = [i for i in insights if i.strength > 0]
         checked = [i for i in insights if i.strength == 0]
-        title = self.title if lang == "en" else _title(self.title, lang)
+        title = self.title if lang == "en" else report_title(self.title, lang)
         lines = [f"{title}: {label('page.n_findings', lang, n=len(found))}"]
         width = len(str(len(found)))
         for number, insight in enumerate(found, start=1):
@@ -402,7 +418,7 @@ class InsightReport:
         from ._text import label
 
         insights = self.localised(lang)
-        lines = [f"# {_title(self.title, lang)}", ""]
+        lines = [f"# {report_title(self.title, lang)}", ""]
         lines += [f"- {name}: {value}" for name, value in summary_items(self.summary, lang)]
         for name, table in self.tables.items():
             lines += ["", f"## {name}", "", _markdown_table(table)]
@@ -454,7 +470,7 @@ class InsightReport:
         """
         from ._html import render_page
 
-        _check_lang(lang)
+        check_lang(lang)
         text = render_page(self, lang)
         if path is None:
             return text
@@ -486,20 +502,6 @@ class InsightReport:
         from ._plots import draw_overview
 
         return draw_overview(self.found, ax=ax, limit=limit)
-
-
-def _check_lang(lang):
-    from ._constants import LANGUAGES
-
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {list(LANGUAGES)}, got {lang!r}.")
-
-
-def _title(title, lang):
-    """The report's title in ``lang`` when it is the default one."""
-    from ._text import label
-
-    return label("report.title", lang) if title == "Insight report" else title
 
 
 def _describe(estimator):

@@ -4,13 +4,13 @@ from numbers import Number
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context, clone
-from sklearn.exceptions import NotFittedError
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._doc_link import DocLinkMixin
-from ._mine import MINING_CONSTRAINTS, mine, settings_from
+from ._mine import MINING_CONSTRAINTS, fitted_extractor, mine, settings_from
+from ._report import InsightReport
 
 
 class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, BaseEstimator):
@@ -194,23 +194,14 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
             _check_single_type(y)
         deep = None
         if self.extractor is not None:
-            self.extractor_ = self._fitted_extractor(X_checked, y)
+            self.extractor_ = fitted_extractor(self.extractor, X_checked, y)
             deep = np.asarray(self.extractor_.transform(X_checked), dtype=float)
-        from ._report import InsightReport
-
         findings, summary = mine(
             X_checked, y, settings, kinds=kinds, task=self.task,
             feature_names=getattr(self, "feature_names_in_", None), deep=deep,
         )
         self.report_ = InsightReport(findings, summary=summary)
         return self
-
-    def _fitted_extractor(self, X, y):
-        try:
-            check_is_fitted(self.extractor)
-        except NotFittedError:
-            return clone(self.extractor).fit(X, y)
-        return self.extractor
 
     def transform(self, X):
         """Return ``X`` unchanged (arrays validated, DataFrames as given).

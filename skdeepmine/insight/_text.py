@@ -152,10 +152,20 @@ def _profiles(profiles, lang):
     return ("；" if lang == "zh" else "; ").join(parts)
 
 
-def render(key, params, lang="en"):
-    """One template of ``lang`` filled with ``params``."""
+def check_lang(lang):
+    """Raise ValueError unless ``lang`` is one of ``LANGUAGES``."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {list(LANGUAGES)}, got {lang!r}.")
+
+
+def report_title(title, lang):
+    """A report's title in ``lang`` when it is the default one."""
+    return render("report.title", {}, lang) if title == "Insight report" else title
+
+
+def render(key, params, lang="en"):
+    """One template of ``lang`` filled with ``params``."""
+    check_lang(lang)
     return _Formatter(lang).format(TEMPLATES[lang][key], **params)
 
 
