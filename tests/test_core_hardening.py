@@ -186,6 +186,21 @@ def test_networks_keras_cannot_rebuild_train_fail_all_or_nothing_and_are_freed(r
     assert network() is None
 
 
+def test_a_subclassed_model_keras_cannot_describe_is_refused_clearly(rows):
+    class Undescribed(keras.Model):
+        def __init__(self, activation):  # a function: Keras cannot describe it
+            super().__init__()
+            self.activation = activation
+            self.out = keras.layers.Dense(2, activation="softmax")
+
+        def call(self, x):
+            return self.out(self.activation(x))
+
+    X, y = rows
+    with pytest.raises(TypeError, match=r"Undescribed.*get_config\(\).*build function"):
+        DenseNetworkClassifier(model=Undescribed(abs), epochs=1).fit(X, y)
+
+
 def test_loading_a_fitted_lambda_network_stays_safe(rows):
     X, y = rows
     clf = DenseNetworkClassifier(model=_lambda_network(), epochs=1, random_state=0).fit(X, y)

@@ -259,13 +259,15 @@ def _copy_layer(layer):
         return type(layer)(**config)
     try:
         return type(layer).from_config(layer.get_config())
-    except NotImplementedError as exc:
+    except (NotImplementedError, TypeError) as exc:
+        reason = " ".join(str(exc).strip().split("\n\n")[0].split()) or type(exc).__name__
         raise TypeError(
             f"The layer or model {layer.name!r} ({type(layer).__name__}) cannot "
-            "be copied for training: Keras could not describe it "
-            f"({exc}). Implement its get_config(), as Keras asks of custom "
-            "layers and models, or pass a build function as `model`."
-        ) from None
+            "be copied for training: Keras cannot rebuild it from its "
+            f"get_config() ({reason}). Make get_config() return every argument "
+            "of __init__, as Keras asks of custom layers and models, or pass a "
+            "build function as `model` (called afresh at each fit)."
+        ) from exc
 
 
 def predict_raw(model, X):
