@@ -27,11 +27,14 @@ def test_classes_fix_the_numbering_when_a_test_folder_lacks_a_class(three_classe
     for i in range(2):
         _save(three_classes / "test" / "c" / f"{i}.png", 240)
     # Without classes=, "c" alone would become class 0 and every label shift.
-    with pytest.warns(UserWarning, match=r"Class 'a' \(target 0\) has no folder"):
+    with pytest.warns(UserWarning) as record:
         test = load_image_folder(
             three_classes / "test", image_size=4, color_mode="grayscale",
             classes=train.target_names,
         )
+    assert [str(w.message)[:30] for w in record] == [
+        "Class 'a' (target 0) has no fo", "Class 'b' (target 1) has no fo"
+    ]
     assert test.target.tolist() == [2, 2]
     assert test.target_names == ["a", "b", "c"]
     # Order of classes= decides the index, as in flow_from_directory.
@@ -81,12 +84,20 @@ def test_image_size_int_16_bit_scaling_and_crop(tmp_path):
 
 
 def test_paths_without_decoding(three_classes):
-    (three_classes / "train" / "a" / "1.png").write_bytes(b"broken")
     paths, y = load_image_folder(three_classes / "train", load_images=False, return_X_y=True)
     assert [os.path.basename(os.path.dirname(p)) for p in paths] == ["a", "a", "b", "b", "c", "c"]
     assert y.tolist() == [0, 0, 1, 1, 2, 2]
     bunch = load_image_folder(three_classes / "train", load_images=False)
     assert "images" not in bunch and bunch.filenames.tolist() == paths.tolist()
+    # Headers are read: a file that is no image is named, or skipped when warned.
+    (three_classes / "train" / "a" / "1.png").write_bytes(b"broken")
+    with pytest.raises(ValueError, match=r"Cannot read image .*1.png"):
+        load_image_folder(three_classes / "train", load_images=False)
+    with pytest.warns(UserWarning, match=r"1.png.*Skipped"):
+        paths, y = load_image_folder(
+            three_classes / "train", load_images=False, on_error="warn", return_X_y=True
+        )
+    assert y.tolist() == [0, 1, 1, 2, 2]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")

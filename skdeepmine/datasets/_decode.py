@@ -119,8 +119,17 @@ def image_file_size(path):
     """``(height, width)`` of the image file at ``path``, read from its header."""
     from PIL import Image
 
+    path = os.fspath(path)
     try:
-        with Image.open(os.fspath(path)) as image:
-            return image.height, image.width
+        with Image.open(path) as image:
+            height, width = image.height, image.width
     except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise UnreadableImageError(f"Cannot read image {os.fspath(path)!r}: {exc}") from exc
+        raise UnreadableImageError(f"Cannot read image {path!r}: {exc}") from exc
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit is not None and height * width > limit:
+        raise UnreadableImageError(
+            f"Cannot read image {path!r}: {width}x{height} pixels exceed Pillow's "
+            f"decompression-bomb limit PIL.Image.MAX_IMAGE_PIXELS={limit} (raise "
+            "it to read this file)."
+        )
+    return height, width

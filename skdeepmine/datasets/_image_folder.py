@@ -12,6 +12,7 @@ from ._decode import (
     check_color_mode,
     check_image_size,
     decode_image,
+    image_file_size,
 )
 
 
@@ -65,8 +66,10 @@ def load_image_folder(
     load_images : bool, default=True
         False lists the files without decoding any: ``filenames`` and
         ``target`` only, ready to be passed as X to the CNN estimators, which
-        read the images a batch at a time.  Unreadable files are then reported
-        when an estimator reads them.
+        read the images a batch at a time.  Only each file's header is read,
+        so ``on_error`` applies to files that are not images or are over
+        Pillow's size limit; a file damaged further in is reported when an
+        estimator reads it.
 
     follow_links : bool, default=False
         Follow symbolic links that lead out of ``path``.  By default such links
@@ -140,10 +143,11 @@ def load_image_folder(
         raise ValueError(f"No images under {path!r} (extensions {IMAGE_EXTENSIONS}).")
     target = np.asarray(target, dtype=np.int64)
     filenames = np.asarray(files)
-    if not load_images:
-        if return_X_y:
-            return filenames, target
-        return Bunch(target=target, target_names=class_names, filenames=filenames)
+
+    def read(file_path):
+        if not load_images:
+            return image_file_size(file_path)
+        return decode_image(file_path, image_size, color_mode, crop_to_aspect_ratio)
 
     images, kept = [], []
     with warnings.catch_warnings():
@@ -154,9 +158,7 @@ def load_image_folder(
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         for position, file_path in enumerate(files):
             try:
-                images.append(decode_image(
-                    file_path, image_size, color_mode, crop_to_aspect_ratio
-                ))
+                images.append(read(file_path))
             except UnreadableImageError as exc:
                 if on_error == "raise":
                     raise
@@ -165,8 +167,12 @@ def load_image_folder(
             kept.append(position)
     if not images:
         raise ValueError(f"No readable images under {path!r} (extensions {IMAGE_EXTENSIONS}).")
-    images = np.stack(images)
     target, filenames = target[kept], filenames[kept]
+    if not load_images:
+        if return_X_y:
+            return filenames, target
+        return Bunch(target=target, target_names=class_names, filenames=filenames)
+    images = np.stack(images)
     if return_X_y:
         return images, target
     return Bunch(images=images, target=target, target_names=class_names, filenames=filenames)
