@@ -64,7 +64,8 @@ def time_cli(X, y):
             capture_output=True, text=True,
         )
         seconds = time.perf_counter() - started
-    status = "ok" if result.returncode == 0 else f"exit {result.returncode}"
+    last = (result.stderr.strip().splitlines() or [""])[-1][:80]
+    status = "ok" if result.returncode == 0 else f"exit {result.returncode}: {last}"
     return seconds, status
 
 
