@@ -252,3 +252,30 @@ def test_every_template_exists_in_both_languages_with_the_same_fields():
     assert set(TEMPLATES["en"]) == set(TEMPLATES["zh"])
     for key, english in TEMPLATES["en"].items():
         assert fields(TEMPLATES["zh"][key]) == fields(english), key
+
+
+def test_the_vectorised_tests_match_scipy():
+    from scipy import stats
+
+    from skdeepmine.insight import _stats
+
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.normal(size=60), rng.randint(0, 4, 60),
+                         rng.normal(size=60) + np.repeat([0, 1], 30)])
+    two, three = np.repeat([0, 1], 30), rng.randint(0, 3, 60)
+    p, r = _stats.kruskal(X, two, rng)
+    for j in range(3):
+        u = stats.mannwhitneyu(X[two == 1, j], X[two == 0, j], use_continuity=False)
+        assert p[j] == pytest.approx(u.pvalue)
+        assert r[j] == pytest.approx(2 * u.statistic / 900 - 1)  # rank-biserial
+    p, _ = _stats.kruskal(X, three, rng)
+    assert p == pytest.approx([stats.kruskal(*[X[three == k, j] for k in range(3)]).pvalue
+                               for j in range(3)])
+    p, rho = _stats.spearman(X, X[:, 2] + rng.normal(size=60))
+    assert rho[2] > 0.5 and p[2] < 1e-5
+    a, b = rng.randint(0, 3, 200), rng.choice([0, 2], 200)  # b skips level 1
+    table = np.array([[np.sum((a == i) & (b == k)) for k in (0, 2)] for i in range(3)])
+    p, v = _stats.chi_square(a, b, np.empty((0, 200), dtype=int))
+    assert p == pytest.approx(stats.chi2_contingency(table, correction=False).pvalue)
+    assert _stats.bh_adjust([0.01, 0.04, 0.03, 0.5]) == pytest.approx(
+        stats.false_discovery_control([0.01, 0.04, 0.03, 0.5]))

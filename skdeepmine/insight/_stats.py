@@ -129,7 +129,11 @@ def chi_square(a, b, permutations):
     of the expected counts are under 5 (Cochran), the p-value is the share of
     permuted tables at least as extreme.
     """
-    ka, kb = a.max() + 1, b.max() + 1
+    # Levels absent here (a class left out of a row sample) are dropped.
+    a = np.unique(a, return_inverse=True)[1].ravel()
+    b_levels, b = np.unique(b, return_inverse=True)
+    b = b.ravel()
+    ka, kb = a.max() + 1, len(b_levels)
     if ka < 2 or kb < 2:
         return np.nan, np.nan
     n = len(a)
