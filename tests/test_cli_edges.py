@@ -284,22 +284,22 @@ def chinese_table(n=120, seed=0):
     return pd.concat([frame, frame.iloc[:10]], ignore_index=True)  # a batch sent twice
 
 
-def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path):
-    from test_cli import run_module
-
+def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path, capsys, monkeypatch):
+    # In process (test_cli.py runs the command as a subprocess): Keras is
+    # imported once for the whole test session.
     chinese_table().to_csv(tmp_path / "客户.csv", index=False, encoding="gbk", sep=";")
-    result = run_module(
+    monkeypatch.chdir(tmp_path)
+    status = main([
         "report", "客户.csv", "--target", "流失", "--drop", "备注", "--lang", "zh",
         "--output", "报告.html", "--models", "tree,hybrid", "--cv", "2", "--epochs", "2",
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
-    assert "encoding gb18030, separator ';' (detected)" in result.stdout
-    assert "130 rows, 3 features; target '流失' (classification, 2 classes)" in result.stdout
-    assert "left out of the models as identifier: 客户编号" in result.stdout
+    ])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == "", err
+    assert "encoding gb18030, separator ';' (detected)" in out
+    assert "130 rows, 3 features; target '流失' (classification, 2 classes)" in out
+    assert "left out of the models as identifier: 客户编号" in out
     assert re.search(r"\(\d+ s: \[1\] [\d.]+ s, \[2\] [\d.]+ s, \[3\] [\d.]+ s, \[4\] [\d.]+ s\)",
-                     result.stdout), result.stdout
+                     out), out
     page = (tmp_path / "报告.html").read_text(encoding="utf-8")
     assert "月费 $a$ \\frac{" in page and "是 $x^$" in page
     assert "<td>Hybrid (network features + gradient boosting)</td>" in page
