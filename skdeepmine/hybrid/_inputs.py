@@ -50,8 +50,9 @@ def check_input(hybrid, X, *, reset):
     if len(shape) < 2:
         raise ValueError(
             f"Expected a 2D array or more, got {len(shape)}D array instead "
-            f"(shape={shape}): reshape your data with X.reshape(-1, 1) if it "
-            "has a single feature, or X.reshape(1, -1) if it is a single sample."
+            f"(shape={shape}). Reshape your data either using X.reshape(-1, 1) "
+            "if it has a single feature or X.reshape(1, -1) if it contains a "
+            "single sample."
         )
     if shape[0] == 0:
         raise ValueError(
