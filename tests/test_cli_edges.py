@@ -295,7 +295,7 @@ def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path, capsys
     ])
     out, err = capsys.readouterr()
     assert status == 0 and err == "", err
-    assert "encoding gb18030, separator ';' (detected)" in out
+    assert "encoding gb18030 (detected), separator ';' (detected)" in out
     assert "130 rows, 3 features; target '流失' (classification, 2 classes)" in out
     assert "left out of the models as identifier: 客户编号" in out
     assert re.search(r"\(\d+ s: \[1\] [\d.]+ s, \[2\] [\d.]+ s, \[3\] [\d.]+ s, \[4\] [\d.]+ s\)",

@@ -160,8 +160,9 @@ def _read_input(args, progress):
         frame, used = load.read_table(args.data, na_values=args.na_values,
                                       encoding=args.encoding, sep=args.sep)
         target, source = args.target, args.data
-        progress.item(f"encoding {used['encoding']}, separator {used['sep']!r}"
-                      + (" (detected)" if args.encoding is None or args.sep is None else ""))
+        detected = {True: " (detected)", False: ""}
+        progress.item(f"encoding {used['encoding']}{detected[args.encoding is None]}, "
+                      f"separator {used['sep']!r}{detected[args.sep is None]}")
     frame = load.drop_columns(frame, args.drop, target, source)
     X, y, n_dropped = load.split_target(frame, target, source)
     load.check_numbers(X.assign(**{target: y}), source)
