@@ -343,3 +343,26 @@ def test_the_miners_standardise_features_near_the_float_limit():
     X = pd.DataFrame({"a": a, "big": big, "c": rng.choice(["u", "v"], size=100)})
     report = InsightReport.from_data(X, kinds=["structure"], random_state=0)
     assert report.insights and all(np.isfinite(i.strength) for i in report.insights)
+
+
+def test_wide_tables_are_not_fragmented_column_by_column():
+    import warnings
+
+    from skdeepmine.cli._load import prepare_features
+    from skdeepmine.insight._table import MiningData, Settings
+
+    rng = np.random.RandomState(0)
+    wide = pd.DataFrame(rng.normal(size=(20, 300)), columns=[f"c{j}" for j in range(300)])
+    wide["text"] = ["a", "b"] * 10
+    wide.iloc[0, 0] = np.inf
+    prepared, changed = prepare_features(wide)
+    assert changed["infinite"] == {"c0": 1}
+    settings = Settings(max_rows=100, n_bins=3, min_support=0.1, min_confidence=0.6,
+                        max_clusters=3, seed=0)
+    mined = MiningData(wide.copy(), [], settings).frame
+    with warnings.catch_warnings():
+        # pandas warns on insert into a frame of more than 100 blocks.
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        for frame in (prepared, mined):
+            frame["one_more"] = 0.0
+    assert np.isnan(prepared.loc[0, "c0"]) and np.isnan(mined.loc[0, "c0"])
