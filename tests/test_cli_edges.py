@@ -366,3 +366,17 @@ def test_wide_tables_are_not_fragmented_column_by_column():
         for frame in (prepared, mined):
             frame["one_more"] = 0.0
     assert np.isnan(prepared.loc[0, "c0"]) and np.isnan(mined.loc[0, "c0"])
+
+
+def test_the_network_learns_a_regression_target_in_the_billions_of_billions(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=80)
+    pd.DataFrame({"a": a, "y": 1e20 * (2 * a + 0.1 * rng.normal(size=80))}).to_csv(
+        tmp_path / "reg.csv", index=False)
+    status = main(["report", str(tmp_path / "reg.csv"), "--target", "y", "--models", "network",
+                   "--cv", "2", "--epochs", "20", "--output", str(tmp_path / "reg.html")])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == "", err
+    # Standardised for the network; unscaled, float32 squared errors overflow.
+    r2 = float(re.search(r"Neural network: R\^2 (-?[\d.]+)", out).group(1))
+    assert r2 > 0.2, out
