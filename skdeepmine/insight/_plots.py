@@ -19,7 +19,7 @@ import textwrap
 
 import numpy as np
 
-from ._findings import KINDS
+from ._constants import KINDS
 
 KIND_COLOURS = dict(zip(KINDS, ["#c0392b", "#d68910", "#2874a6", "#7d3c98", "#138d75", "#34495e"]))
 
