@@ -18,10 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-# Measured in benchmarks/bench_images.py: beyond 4 threads decoding gains
-# little on small machines while competing with TensorFlow's own threads.
+# Threads decoding ahead of the training step; TensorFlow's own thread pools
+# compete with them for the same cores, so a few, not one per core.
 DECODE_WORKERS = min(4, os.cpu_count() or 1)
-PREDICT_BATCH = 256
+# Images per prediction chunk: activations of large images are big (a 3x3
+# convolution of 16 filters on 150x150 holds 1.4 MB per image), so chunks stay
+# near a training batch (benchmarks/bench_images.py).
+PREDICT_BATCH = 64
 
 
 class ImagePaths:
