@@ -109,7 +109,7 @@ def conv_filters(estimator, layer=None):
 
     Returns
     -------
-    filters : ndarray of shape (n_filters, *kernel_size, in_channels)
+    filters : ndarray of shape (n_filters, height, width, channels)
         The kernel of each filter: ``(n_filters, height, width, channels)``
         for images, ``(n_filters, length, channels)`` for signals.
 

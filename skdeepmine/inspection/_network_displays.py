@@ -14,8 +14,9 @@ class FilterDisplay:
 
     Parameters
     ----------
-    filters : ndarray of shape (n_filters, *kernel_size, in_channels)
-        Kernels, as :func:`conv_filters` returns them.
+    filters : ndarray of shape (n_filters, height, width, channels)
+        Kernels, as :func:`conv_filters` returns them (for signals:
+        ``(n_filters, length, channels)``).
 
     layer : str, default=None
         Name of the layer, for the title.
