@@ -279,3 +279,21 @@ def test_the_vectorised_tests_match_scipy():
     assert p == pytest.approx(stats.chi2_contingency(table, correction=False).pvalue)
     assert _stats.bh_adjust([0.01, 0.04, 0.03, 0.5]) == pytest.approx(
         stats.false_discovery_control([0.01, 0.04, 0.03, 0.5]))
+
+
+def test_data_quality_findings_read_in_chinese_with_the_same_numbers():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.normal(size=60), "flat": 1.0,
+                      "customer_id": [f"C{i:03d}" for i in range(60)]})
+    X.loc[:5, "a"] = np.nan
+    X.iloc[7] = X.iloc[2]
+    report = InsightReport.from_data(X, kinds=["data_quality"], random_state=0)
+    assert {i.name for i in report.found} >= {"missing_values", "constant_columns",
+                                              "duplicate_rows"}
+    for insight in report.found:
+        zh = insight.localised("zh")
+        assert re.search(r"[\u4e00-\u9fff]", zh.title + zh.message), insight.name
+        assert numbers(zh.title) == numbers(insight.title), (zh.title, insight.title)
+        assert numbers(zh.title) <= numbers(zh.message)
+    duplicates = next(i for i in report.found if i.name == "duplicate_rows")
+    assert "第 7 行重复第 2 行" in duplicates.localised("zh").message

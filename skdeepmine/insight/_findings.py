@@ -116,8 +116,9 @@ class Insight:
 
         Title, message and the figure's labels are rendered again from the
         stored template, so they say the same thing in every language; the
-        data (column names, values) stay as they are.  A finding made
-        without a template keeps its text.
+        data (column names, values) stay as they are.  Data-quality findings
+        made without a template get one from their evidence; any other
+        finding made without one keeps its text.
 
         Parameters
         ----------
@@ -131,11 +132,20 @@ class Insight:
         """
         from dataclasses import replace
 
-        if self.template is None:
-            return self
-        title, message = render_template(self.template, lang)
+        template, chart = self.template, self.chart
+        if template is None:
+            if lang == "en":
+                return self
+            from ._quality_text import derived_template
+
+            template = derived_template(self)
+            if template is None:
+                return self
+            if chart is not None and template["chart"]:
+                chart = {**chart, "text": template["chart"]}
+        title, message = render_template(template, lang)
         return replace(self, title=title, message=message,
-                       chart=localise_chart(self.chart, lang))
+                       chart=localise_chart(chart, lang))
 
     def plot(self, ax=None):
         """Draw the finding's figure.

@@ -280,6 +280,67 @@ EN = {
     "chart.share_importance": "share of feature importance",
     "chart.deep": "deep features",
     "chart.raw": "raw features",
+    # ------------------------------- data quality (derived from evidence)
+    "q.missing_values.title": "Missing values in {n:n|column|columns}",
+    "q.missing_values": (
+        "{n:n|column has|columns have} missing values, worst {worst:shares}; {rows} rows "
+        "miss at least one value. Impute them (sklearn.impute.SimpleImputer) or use a "
+        "model that accepts missing values, such as HistGradientBoosting."
+    ),
+    "q.infinite": "Infinite values (in {columns:list}) are counted as missing.",
+    "q.chart.missing": "share of rows missing",
+    "q.constant.title": "{n:n|constant column|constant columns}",
+    "q.constant": (
+        "{n:n|column holds|columns hold} a single value (ignoring missing ones) and "
+        "carry no information: drop {columns:list} "
+        "(sklearn.feature_selection.VarianceThreshold does it in a Pipeline)."
+    ),
+    "q.near_constant.title": "{n:n|near-constant column|near-constant columns}",
+    "q.near_constant": (
+        "In {n:n|column|columns} ({columns:list}), one value covers almost every row (up "
+        "to {top:pct}): little to learn from, and rare values may be errors worth "
+        "checking."
+    ),
+    "q.chart.top_share": "share of the most frequent value",
+    "q.duplicates.title": "{n:n|duplicate row|duplicate rows}",
+    "q.duplicates": (
+        "{n:n|row|rows} ({share:pct}) {n:pick|repeats|repeat} an earlier row exactly "
+        "({examples:repeats}). Drop them unless repeats are real events, and keep "
+        "copies of a row in the same cross-validation fold (GroupKFold) so scores are "
+        "not inflated."
+    ),
+    "q.duplicates.conflict": (
+        "{n:n|repeated row carries|repeated rows carry} different values of {target}: "
+        "no model can get all of them right."
+    ),
+    "q.identifiers.title": "Identifier columns: {columns:list}",
+    "q.identifiers": (
+        "{columns:list} identify rows rather than describing them: drop them before "
+        "modelling (keep them aside to join predictions back). A model can memorise an "
+        "identifier but cannot generalise from it."
+    ),
+    "q.high_cardinality.title": "High cardinality: {column} ({n_levels} levels)",
+    "q.high_cardinality": (
+        "{column} has {n_levels} distinct values ({share:pct} of its rows); one-hot "
+        "encoding it would add a column per level; group rare levels "
+        "(OneHotEncoder(max_categories=20)) or use sklearn.preprocessing.TargetEncoder."
+    ),
+    "q.high_cardinality.dates": (
+        "{column} has {n_levels} distinct values ({share:pct} of its rows); its values "
+        "read as dates: parse them (pandas.to_datetime) and derive features such as "
+        "year, month or weekday instead of encoding each date as a category."
+    ),
+    "q.row_numbers.title": "{column} counts the rows",
+    "q.row_numbers": (
+        "{column} runs {first:num} ... {last:num} in steps of 1: a row number or saved "
+        "index, not a measurement. Drop it (read_csv(index_col=0) if it is the index) "
+        "so that models cannot learn the row order."
+    ),
+    "q.missing_target.title": "{target} is missing in {n} rows",
+    "q.missing_target": (
+        "{n} rows ({share:pct}) have no value for {target}; supervised models cannot "
+        "use them, and the target findings leave them out."
+    ),
 }
 
 ZH = {
@@ -503,6 +564,56 @@ ZH = {
     "chart.share_importance": "特征重要性占比",
     "chart.deep": "深度特征",
     "chart.raw": "原始特征",
+    "q.missing_values.title": "{n} 列有缺失值",
+    "q.missing_values": (
+        "{n} 列有缺失值，最严重的是 {worst:shares}；{rows} 行至少缺一个值。请填补"
+        "（sklearn.impute.SimpleImputer）或使用接受缺失值的模型，如 HistGradientBoosting。"
+    ),
+    "q.infinite": "无穷值（在 {columns:list} 中）按缺失值计。",
+    "q.chart.missing": "缺失行的比例",
+    "q.constant.title": "{n} 个常数列",
+    "q.constant": (
+        "{n} 列只有一个取值（不计缺失值），不携带任何信息：请删除 {columns:list}"
+        "（sklearn.feature_selection.VarianceThreshold 可在 Pipeline 中完成）。"
+    ),
+    "q.near_constant.title": "{n} 个近似常数列",
+    "q.near_constant": (
+        "在 {n} 列（{columns:list}）中，一个取值几乎覆盖所有行（最高 {top:pct}）：可学习的信息很少，"
+        "少见的取值可能是值得检查的错误。"
+    ),
+    "q.chart.top_share": "最常见取值的比例",
+    "q.duplicates.title": "{n} 个重复行",
+    "q.duplicates": (
+        "{n} 行（{share:pct}）与之前的某行完全相同（{examples:repeats}）。除非重复是真实"
+        "事件，否则请删除；并把同一行的副本放在同一个交叉验证折中（GroupKFold），"
+        "以免分数虚高。"
+    ),
+    "q.duplicates.conflict": "{n} 个重复行的 {target} 取值不同：没有模型能全部预测正确。",
+    "q.identifiers.title": "标识符列：{columns:list}",
+    "q.identifiers": (
+        "{columns:list} 用于标识行而不是描述行：建模前请删除（另行保存以便把预测结果"
+        "关联回来）。模型可以记住标识符，但无法从中泛化。"
+    ),
+    "q.high_cardinality.title": "高基数：{column}（{n_levels} 个取值）",
+    "q.high_cardinality": (
+        "{column} 有 {n_levels} 个不同取值（占其行数的 {share:pct}）；独热编码会为每个"
+        "取值增加一列；请合并少见取值（OneHotEncoder(max_categories=20)）或使用 "
+        "sklearn.preprocessing.TargetEncoder。"
+    ),
+    "q.high_cardinality.dates": (
+        "{column} 有 {n_levels} 个不同取值（占其行数的 {share:pct}）；这些值是日期：请解析"
+        "（pandas.to_datetime）并提取年、月、星期等特征，而不是把每个日期编码为一个类别。"
+    ),
+    "q.row_numbers.title": "{column} 是行号",
+    "q.row_numbers": (
+        "{column} 从 {first:num} 到 {last:num}，步长为 1：这是行号或保存的索引，而不是测量值。"
+        "请删除（若它是索引，用 read_csv(index_col=0)），以免模型学到行的顺序。"
+    ),
+    "q.missing_target.title": "{target} 在 {n} 行中缺失",
+    "q.missing_target": (
+        "{n} 行（{share:pct}）没有 {target} 的值；监督模型无法使用它们，目标相关的发现"
+        "也不包含这些行。"
+    ),
 }
 
 TEMPLATES = {"en": EN, "zh": ZH}

@@ -115,6 +115,12 @@ class _Formatter(string.Formatter):
         if spec == "t":
             key, params = value
             return render(key, params, lang)
+        if spec == "shares":
+            return names([f"{c} ({percent(v)})" for c, v in value], 3, lang)
+        if spec == "repeats":
+            sep = "、" if lang == "zh" else ", "
+            word = "第 {} 行重复第 {} 行" if lang == "zh" else "row {} repeats row {}"
+            return sep.join(word.format(later, first) for later, first in value)
         if spec == "profiles":
             return _profiles(value, lang)
         if spec.startswith(("n|", "pick|")):
