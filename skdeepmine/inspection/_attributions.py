@@ -129,9 +129,14 @@ def attributions(
             "method='grad_cam' explains convolutional networks on images or signals; "
             f"{type(estimator).__name__} reads tabular rows."
         )
-    indices = target_indices(subject, target, lambda: default_indices(subject, x, batch_size))
-    indices = np.broadcast_to(np.asarray(indices, dtype=np.int64), (len(x),)).copy()
-    if subject.model is not None:
+    if target is None and subject.classes is not None and method in ("gradient", "grad_cam"):
+        indices = None  # the predicted class, found in the gradient pass itself
+    else:
+        indices = target_indices(
+            subject, target, lambda: default_indices(subject, x, batch_size)
+        )
+        indices = np.broadcast_to(np.asarray(indices, dtype=np.int64), (len(x),)).copy()
+    if subject.model is not None and indices is not None:
         n_outputs = int(np.prod(tuple(subject.model.outputs[0].shape)[1:]))
         n_outputs = max(n_outputs, len(subject.classes) if subject.classes is not None else 0)
         if indices.max() >= n_outputs:

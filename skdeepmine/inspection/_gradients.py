@@ -5,18 +5,36 @@ tracing a ``tf.function`` per call would cost memory that TensorFlow never
 hands back (see core/_engine.py).
 """
 
+import weakref
+from collections import OrderedDict
+
 import numpy as np
 
 from ..core._backend import get_keras, get_tf
 
+# The last few Grad-CAM sub-models, so that repeated calls on one network do
+# not rebuild theirs; bounded, as each one holds its network alive.
+_MAX_CAM_MODELS = 4
+_cam_models = OrderedDict()
+
 
 def _scores(subject, outputs, indices):
-    """The explained output of each row: ``outputs[i, indices[i]]``."""
+    """The explained output of each row: ``outputs[i, indices[i]]``.
+
+    ``indices`` None explains each row's largest output (the predicted class),
+    found in the same forward pass.
+    """
     tf = get_tf()
     outputs = tf.reshape(outputs, (tf.shape(outputs)[0], -1))
     if subject.classes is not None and len(subject.classes) == 2 and outputs.shape[-1] == 1:
         outputs = tf.concat([1 - outputs, outputs], axis=1)  # one sigmoid unit
+    if indices is None:
+        indices = tf.argmax(outputs, axis=1)
     return tf.gather(outputs, indices, axis=1, batch_dims=1)
+
+
+def _batch_indices(indices, start, size):
+    return None if indices is None else get_tf().constant(indices[start : start + size])
 
 
 def forward(subject, x, batch_size):
@@ -44,7 +62,7 @@ def _gradient_batches(subject, x, indices, batch_size):
             tape.watch(batch)
             score = _scores(
                 subject, subject.model(batch, training=False),
-                tf.constant(indices[start : start + batch_size]),
+                _batch_indices(indices, start, batch_size),
             )
         parts.append(np.asarray(tape.gradient(score, batch), dtype=np.float64))
     return np.concatenate(parts)
@@ -136,13 +154,19 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
             f"layer={layer_name!r} outputs shape {tuple(layer.output.shape)[1:]}, "
             "not a feature map; Grad-CAM reads a convolution layer."
         )
-    try:
-        cam_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
-    except ValueError as exc:
-        raise ValueError(
-            f"Cannot read layer={layer_name!r} from the network's graph ({exc}); a "
-            "nested model's output is read through the layer after it."
-        ) from None
+    key = (id(model), layer_name)
+    network, cam_model = _cam_models.get(key, (None, None))
+    if network is None or network() is not model:
+        try:
+            cam_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+        except ValueError as exc:
+            raise ValueError(
+                f"Cannot read layer={layer_name!r} from the network's graph ({exc}); a "
+                "nested model's output is read through the layer after it."
+            ) from None
+        _cam_models[key] = (weakref.ref(model), cam_model)
+        while len(_cam_models) > _MAX_CAM_MODELS:
+            _cam_models.popitem(last=False)
     dtype = model.inputs[0].dtype
     spatial = subject.shape[:-1]
     maps = []
@@ -150,7 +174,7 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
         batch = tf.constant(x[start : start + batch_size], dtype=dtype)
         with tf.GradientTape() as tape:
             feature_map, outputs = cam_model(batch, training=False)
-            score = _scores(subject, outputs, tf.constant(indices[start : start + batch_size]))
+            score = _scores(subject, outputs, _batch_indices(indices, start, batch_size))
         grads = tape.gradient(score, feature_map)
         axes = tuple(range(1, spatial_rank + 1))
         weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
