@@ -197,7 +197,6 @@ def test_feature_importances_only_when_the_estimator_has_them(cancer):
     names = forest.get_feature_names_out()
     assert list(names[:5]) == ["deep0", "deep1", "deep2", "deep3", "x0"]
     assert forest.transformed_feature_importances_.shape == names.shape == (4 + X_train.shape[1],)
-    assert forest.transform(X_train[:3]).shape == (3, len(names))
     boosted = HybridClassifier(extractor, HistGradientBoostingClassifier(**FAST_HGB), cv=None)
     boosted.fit(X_train, y_train)
     assert not hasattr(boosted, "feature_importances_")

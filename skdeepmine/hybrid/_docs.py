@@ -66,10 +66,11 @@ _ATTRIBUTES_DOC = """
         ``passthrough=False`` they are 1 and 0; both are NaN if the
         estimator's predictions do not depend on its input at all.
 
-    transformed_feature_importances_ : ndarray of shape (n_transformed_features,)
-        The estimator's own ``feature_importances_``, one per column of
-        :meth:`transform`, named by :meth:`get_feature_names_out`; only when
-        the fitted estimator has ``feature_importances_``.
+    transformed_feature_importances_ : ndarray of shape (n_estimator_columns,)
+        The estimator's own ``feature_importances_``, one per column it was
+        trained on, named by :meth:`get_feature_names_out` (the deep
+        features, then with ``passthrough`` the ``n_features_in_`` raw ones);
+        only when the fitted estimator has ``feature_importances_``.
 
     feature_importances_ : ndarray of shape (`n_features_in_`,)
         Importance of each input feature of X, summing to what

@@ -8,7 +8,6 @@ from sklearn.base import (
     ClassifierMixin,
     MetaEstimatorMixin,
     RegressorMixin,
-    TransformerMixin,
     _fit_context,
     clone,
     is_classifier,
@@ -59,9 +58,7 @@ def _non_numeric_columns(X):
     return [str(c) for c, dtype in X.dtypes.items() if dtype.kind not in "biuf"]
 
 
-class _BaseHybrid(
-    TransformerMixin, MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta
-):
+class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {
         "extractor": [HasMethods(["fit", "transform", "get_params"]), None],
         "estimator": [HasMethods(["fit", "predict", "get_params"]), None],
@@ -258,30 +255,13 @@ class _BaseHybrid(
             as_frame=getattr(self, "_frame_features", False),
         )
 
-    def transform(self, X):
-        """The features the estimator gets for ``X``: deep, then (with passthrough) raw.
-
-        Like :meth:`~sklearn.ensemble.StackingClassifier.transform`: the
-        estimator's input at prediction time, with the columns named by
-        :meth:`get_feature_names_out`.  (The estimator was trained on
-        out-of-fold deep features when ``cv`` is set.)
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, ...)
-            Samples.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_transformed_features)
-            ``n_deep_features_`` deep features, then with ``passthrough`` the
-            ``n_features_in_`` raw ones.  ``set_output(transform="pandas")``
-            makes it a DataFrame.
-        """
-        return np.asarray(self._features(X))
-
     def get_feature_names_out(self, input_features=None):
-        """Names of the columns of :meth:`transform`: ``deep0``, ``deep1``, ..., then the raw ones.
+        """Names of the estimator's input columns: ``deep0``, ``deep1``, ..., then the raw ones.
+
+        The hybrid is a predictor, not a transformer: these name the columns
+        its ``estimator_`` was trained on (and that
+        ``transformed_feature_importances_`` is aligned with), i.e.
+        ``extractor_.transform(X)`` followed, with ``passthrough``, by X.
 
         Parameters
         ----------
@@ -294,8 +274,7 @@ class _BaseHybrid(
         -------
         feature_names_out : ndarray of str objects
             ``n_deep_features_`` names ``deep0`` ... then, with
-            ``passthrough``, the input feature names.  They name
-            ``transformed_feature_importances_`` and the estimator's columns.
+            ``passthrough``, the input feature names.
         """
         check_is_fitted(self, "n_deep_features_")
         names = deep_names(self.n_deep_features_)
@@ -305,7 +284,7 @@ class _BaseHybrid(
 
     @property
     def transformed_feature_importances_(self):
-        """The estimator's importances of the columns of ``transform``."""
+        """The estimator's importances of its columns, named by ``get_feature_names_out``."""
         check_is_fitted(self)
         return self.estimator_.feature_importances_
 
