@@ -54,11 +54,14 @@ def test_frozen_backbone_keeps_a_saved_weights_file_and_fine_tuning_moves_it(ima
     kernel = tuned.model_.get_layer("tiny").get_layer("tiny_conv").get_weights()[0]
     assert not np.allclose(kernel, saved.get_layer("tiny_conv").get_weights()[0])
 
+    # A model of your own keeps its weights under the default "imagenet".
     extractor = NeuralFeatureExtractor(
-        backbone=given, backbone_weights=None, layer="global_pool", n_components=None,
-        hidden_units=(), epochs=1, random_state=0,
+        backbone=given, layer="global_pool", n_components=None, hidden_units=(), epochs=1,
+        random_state=0,
     ).fit(X, y)
     assert extractor.transform(X).shape == (32, 4)
+    for got, want in zip(_weights(extractor.network_.model_.get_layer("tiny")), before):
+        np.testing.assert_array_equal(got, want)
 
     with pytest.raises(ValueError, match="backbone_weights="):
         CNNClassifier(backbone=given, backbone_weights=str(tmp_path / "none.h5")).fit(X, y)

@@ -96,14 +96,11 @@ def make_backbone(backbone, weights):
             f"backbone must be a keras.applications model name or a keras.Model; "
             f"got {type(backbone).__name__}."
         )
-    if weights == "imagenet":
-        raise ValueError(
-            "backbone_weights='imagenet' names the weights of a keras.applications "
-            "model; a keras.Model backbone keeps its own weights (or pass a weights file)."
-        )
+    # A model of your own keeps its weights ("imagenet", the default, and None
+    # alike), unless a weights file is named.
     model = keras.models.clone_model(backbone)
     model.set_weights(backbone.get_weights())
-    if weights is not None:
+    if weights not in (None, "imagenet"):
         model.load_weights(weights)
     shape = tuple(model.inputs[0].shape)
     if len(shape) != 4:

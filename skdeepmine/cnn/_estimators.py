@@ -114,7 +114,9 @@ _COMMON_PARAMS_DOC = """
     backbone_weights : "imagenet", str, path or None, default="imagenet"
         Weights of a named backbone: ``"imagenet"`` (downloaded by Keras on
         first use, then cached), ``None`` (random), or the path of a local
-        weights file saved from the same model without its top.
+        weights file saved from the same model without its top.  A Keras
+        model given as ``backbone`` keeps its own weights unless this is a
+        file.
 
     fine_tune : bool, default=False
         Train the backbone's weights too; ``False`` keeps them frozen and
