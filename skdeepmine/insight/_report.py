@@ -194,7 +194,8 @@ class InsightReport:
         test_size : float, default=0.25
             Held-out share when ``estimator`` is not fitted yet.
         n_repeats : int, default=5
-            Shuffles per feature for permutation importance.
+            Shuffles per feature (and per group of redundant features) for
+            permutation importance.
         {mining_params}
 
         Returns
@@ -204,10 +205,18 @@ class InsightReport:
 
         Notes
         -----
+        Permutation importance shuffles each feature alone and each group of
+        redundant features (association at least 0.9) together, ``n_repeats``
+        times; a feature or group is relied on when the 95% interval of its
+        mean cost lies above 0.  Tables wider than 30 columns shuffle the 30
+        features most related to the target one by one and the others as one
+        block.
+
         Strengths of the model findings: the largest score (accuracy or
-        R^2) lost when one feature is shuffled; the error rate of the
-        worst-predicted class; ``1 - R^2`` for a regressor's errors; the
-        deep features' share of a hybrid's importance.
+        R^2) lost when a feature or group is shuffled (0 when nothing is
+        relied on); the error rate of the worst-predicted class; ``1 - R^2``
+        for a regressor's errors; the deep features' share of a hybrid's
+        importance.
 
         Examples
         --------
