@@ -44,7 +44,7 @@ _CSS = """
 .sdm-report ul.sdm-checked { color: #566573; font-size: 0.92em; }
 """
 
-_HIDDEN = {"numeric_columns", "categorical_columns", "kinds"}
+_HIDDEN = {"numeric_columns", "categorical_columns", "kinds", "held_out"}
 
 #: Summary keys with a label of their own in every language.
 _LABELLED = {
@@ -71,6 +71,10 @@ def summary_items(summary, lang="en"):
             )
         elif key == "rows_sampled" and value == summary.get("n_rows"):
             continue
+        elif key == "trained_on" and lang != "en":
+            split = summary.get("held_out")
+            value = (label("summary.as_given", lang) if split is None
+                     else label("summary.split", lang, train=split[0], test=split[1]))
         elif isinstance(value, (dict, list)):
             value = json.dumps(value, ensure_ascii=False)
         name = (label(f"summary.{key}", lang) if key in _LABELLED

@@ -269,7 +269,10 @@ class InsightReport:
             X_checked, y, settings, kinds=kinds, task=task, deep=deep_features(model, X),
             model=(model, X_test, y_test), n_repeats=n_repeats,
         )
-        summary.update(estimator=_describe(model), trained_on=trained_on)
+        summary.update(
+            estimator=_describe(model), trained_on=trained_on,
+            held_out=None if fitted else [len(y_train), len(y_test)],
+        )
         return cls(findings, summary=summary)
 
     # ------------------------------------------------------------- reading
