@@ -24,9 +24,13 @@ FAST_PARAMS = {
     "DenseNetworkRegressor": FAST_DENSE,
     "NeuralFeatureExtractor": FAST_EXTRACTOR,
     # cv=None: the default-constructed hybrids cover the out-of-fold path.
+    # min_weight_fraction_leaf: what scikit-learn's check_class_weight_classifiers
+    # sets on a tree, so that class weights can outweigh a pure leaf; the
+    # hybrid's class_weight reaches its tree, but the check cannot set this.
     "HybridClassifier": dict(
         extractor=NeuralFeatureExtractor(**FAST_EXTRACTOR),
-        estimator=DecisionTreeClassifier(random_state=0), cv=None,
+        estimator=DecisionTreeClassifier(random_state=0, min_weight_fraction_leaf=0.01),
+        cv=None,
     ),
     "HybridRegressor": dict(
         extractor=NeuralFeatureExtractor(**FAST_EXTRACTOR),
