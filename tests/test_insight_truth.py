@@ -297,3 +297,10 @@ def test_data_quality_findings_read_in_chinese_with_the_same_numbers():
         assert numbers(zh.title) <= numbers(zh.message)
     duplicates = next(i for i in report.found if i.name == "duplicate_rows")
     assert "第 7 行重复第 2 行" in duplicates.localised("zh").message
+
+
+def test_the_model_summary_reads_in_chinese(every_kind):
+    text = every_kind.to_markdown(lang="zh")
+    split = every_kind.summary["held_out"]
+    assert f"- 模型训练于: {split[0]} 行，并在 {split[1]} 个留出行上评估" in text
+    assert f"judged on {split[1]} held-out rows" in every_kind.to_markdown()
