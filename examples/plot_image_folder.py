@@ -6,8 +6,9 @@ From a folder of images to a CNN: the image-folder workflow
 The classic Keras workflow keeps images on disk, one sub-folder per class
 (``data/train/cat/001.jpg``, ``data/train/dog/002.jpg``, ...), and feeds them
 to a network with ``flow_from_directory``.  In skdeepmine the same layout is
-read by :func:`~skdeepmine.datasets.load_image_folder` into plain arrays, and
-what ``ImageDataGenerator`` did, rescaling and augmentation, are parameters of
+read by :func:`~skdeepmine.datasets.load_image_folder` into plain arrays (or
+listed as file paths that the estimator reads a batch at a time), and what
+``ImageDataGenerator`` did, rescaling and augmentation, are parameters of
 :class:`~skdeepmine.CNNClassifier`, so the whole thing is an ordinary
 scikit-learn estimator.
 
@@ -64,9 +65,11 @@ for path in sorted(root.glob("*/*"))[:4]:
 # ----------
 # :func:`~skdeepmine.datasets.load_image_folder` resizes every image to
 # ``image_size`` and returns float32 pixel values in [0, 255], the class of
-# each image (sub-folders in sorted order) and the class names.
-train = load_image_folder(root / "train", image_size=(32, 32))
-test = load_image_folder(root / "test", image_size=(32, 32))
+# each image (sub-folders in sorted order) and the class names.  The test
+# folder is read with the training folder's classes, so that its labels mean
+# the same even if it lacked a class.
+train = load_image_folder(root / "train", image_size=32)
+test = load_image_folder(root / "test", image_size=32, classes=train.target_names)
 print("images:", train.images.shape, train.images.dtype)
 print("classes:", train.target_names)
 
@@ -116,7 +119,24 @@ for ax, index in zip(axes, shown):
     ax.set_axis_off()
 
 # %%
-# The folder was only needed for loading; remove it.
+# Straight from the files
+# -----------------------
+# A folder too large for memory need not be loaded: list its files instead,
+# and the estimator reads, resizes and batches the images while it trains.
+# The pixels are the ones ``load_image_folder`` gives, so the fit is the
+# same as from the array.
+from sklearn.base import clone
+
+train_files = load_image_folder(root / "train", load_images=False)
+test_files = load_image_folder(root / "test", load_images=False, classes=train.target_names)
+from_files = clone(clf).set_params(image_size=32)
+from_files.fit(train_files.filenames, train_files.target)
+same = np.allclose(from_files.predict_proba(test_files.filenames), proba, atol=1e-5)
+print("file paths:", train_files.filenames[:2])
+print("same predictions as from the array:", same)
+
+# %%
+# The folder was only needed for fitting; remove it.
 import shutil
 
 shutil.rmtree(root)
