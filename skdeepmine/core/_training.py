@@ -168,16 +168,6 @@ def _take(x, indices):
     return stream(indices) if stream is not None else (x[index] for index in indices)
 
 
-def _take(x, indices):
-    """``x[index]`` for each index array; a source with ``stream`` reads them ahead.
-
-    Image paths (``_paths.ImagePaths``) decode their batches in worker
-    threads while the network trains on the previous one.
-    """
-    stream = getattr(x, "stream", None)
-    return stream(indices) if stream is not None else (x[index] for index in indices)
-
-
 def _array_batches(data, batch_size, rng):
     """Shuffled mini-batches ``(x, y, sample_weight)`` of ``data``."""
     x, y, w = data
