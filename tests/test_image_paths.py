@@ -144,7 +144,12 @@ def test_extractor_and_hybrid_read_paths_through_the_extractor(folders, train_pa
     np.testing.assert_allclose(
         extractor().fit(paths, y).transform(paths), extractor().fit(X, y).transform(X), atol=1e-5
     )
-    hybrid = HybridClassifier(extractor=extractor(), cv=None, passthrough=False).fit(paths, y)
+    from sklearn.tree import DecisionTreeClassifier
+
+    hybrid = HybridClassifier(
+        extractor=extractor(), estimator=DecisionTreeClassifier(random_state=0),
+        cv=None, passthrough=False,
+    ).fit(paths, y)
     assert hybrid.predict(paths).shape == (60,)
     with pytest.raises(ValueError, match="passthrough=False"):
         HybridClassifier(extractor=extractor(), cv=None).fit(paths, y)
