@@ -92,37 +92,67 @@ def _shuffled(X, positions, order):
     return out
 
 
-def permutation_costs(estimator, X, y, units, *, n_repeats, seed):
-    """Score lost when each unit's columns are shuffled together, ``n_repeats`` times.
+def _row_losses(estimator, X, y, classifier):
+    """Each held-out row's loss: 0/1 error (classifier) or squared error."""
+    predicted = np.asarray(estimator.predict(X))
+    if classifier:
+        return (predicted.reshape(len(y), -1)[:, 0] != y).astype(float)
+    predicted = predicted.astype(float).reshape(len(y), -1)[:, 0]
+    return (np.asarray(y, dtype=float) - predicted) ** 2
 
-    Returns an array of shape (len(units), n_repeats).
+
+def permutation_row_costs(estimator, X, y, units, *, n_repeats, seed):
+    """Each held-out row's loss increase when each unit's columns are shuffled.
+
+    Averaged over ``n_repeats`` shuffles and in score units (accuracy for
+    classifiers, R^2 for regressors), so the mean over rows is the score
+    lost.  Returns an array of shape (len(units), n_rows).
     """
-    from sklearn.metrics import check_scoring
-
-    scorer = check_scoring(estimator)
-    baseline = scorer(estimator, X, y)
+    classifier = is_classifier(estimator)
+    y = np.asarray(y)
+    if classifier:
+        scale = 1.0
+    else:
+        spread = float(np.sum((y.astype(float) - y.astype(float).mean()) ** 2))
+        scale = len(y) / spread if spread > 0 else 0.0
+    base = _row_losses(estimator, X, y, classifier)
     names = _column_names(X)
     position = {c: j for j, c in enumerate(names)}
     rng = np.random.RandomState(seed)
-    costs = np.zeros((len(units), n_repeats))
+    costs = np.zeros((len(units), len(y)))
     for u, columns in enumerate(units):
         positions = [position[c] for c in columns]
-        for r in range(n_repeats):
-            costs[u, r] = baseline - scorer(
-                estimator, _shuffled(X, positions, rng.permutation(len(y))), y)
-    return costs
+        for _ in range(n_repeats):
+            shuffled = _shuffled(X, positions, rng.permutation(len(y)))
+            costs[u] += _row_losses(estimator, shuffled, y, classifier) - base
+    return costs * scale / max(n_repeats, 1)
 
 
 def _interval(costs):
-    """Mean and half-width of the 95% interval of each row's mean."""
+    """Mean cost, half-width of its 95% interval and BH-adjusted p-values.
+
+    The interval and the paired test are over held-out rows (each row's
+    loss with the unit shuffled minus without): the finite held-out sample,
+    not only the shuffles, decides what is beyond noise.  Two-sided
+    p-values are adjusted with Benjamini-Hochberg across units.
+    """
     from scipy import stats
 
     n = costs.shape[1]
     mean = costs.mean(axis=1)
     if n < 2:
-        return mean, np.zeros_like(mean)
-    half = stats.t.ppf(0.975, n - 1) * costs.std(axis=1, ddof=1) / np.sqrt(n)
-    return mean, half
+        return mean, np.zeros_like(mean), np.ones_like(mean)
+    se = costs.std(axis=1, ddof=1) / np.sqrt(n)
+    half = stats.t.ppf(0.975, n - 1) * se
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(se > 0, mean / np.where(se > 0, se, 1.0), 0.0)
+    p = 2 * stats.t.sf(np.abs(t), n - 1)
+    order = np.argsort(p)
+    m = len(p)
+    ranked = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    return mean, half, adjusted
 
 
 def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
@@ -131,9 +161,12 @@ def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
 
     Each feature is shuffled alone and each group of redundant features
     (``groups``) together: correlated features hide each other's importance
-    when shuffled one at a time.  A feature or group counts as relied on when
-    the 95% interval of its mean cost (over ``n_repeats`` shuffles) lies
-    above 0; title and message come from that one classification.  Wide
+    when shuffled one at a time.  Each held-out row's loss increase is
+    averaged over ``n_repeats`` shuffles; a feature or group counts as relied
+    on when the paired test over rows (Benjamini-Hochberg across units) gives
+    q < 0.05 and the 95% interval of its mean cost over rows lies above 0, so
+    a finite held-out sample does not make noise look relied on; title and
+    message come from that one classification.  Wide
     tables shuffle the ``MAX_PERMUTED`` features most related to the target
     one by one and the rest as one block.  Strength is the largest mean cost
     (accuracy for classifiers, R^2 for regressors), clipped to [0, 1]; 0 when
@@ -143,15 +176,16 @@ def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
     units, rest = _units(columns, groups, screening or {})
     if rest:
         units.append(("rest", rest, True))
-    costs = permutation_costs(estimator, X, y, [u[1] for u in units],
-                              n_repeats=n_repeats, seed=seed)
-    means, halves = _interval(costs)
-    relied = (means - halves > 0) & (means > 0)
+    costs = permutation_row_costs(estimator, X, y, [u[1] for u in units],
+                                  n_repeats=n_repeats, seed=seed)
+    means, halves, p_values = _interval(costs)
+    relied = (p_values < 0.05) & (means - halves > 0)
     score = "accuracy" if is_classifier(estimator) else "R^2"
     records = [
         {"name": name, "columns": members, "group": is_group, "mean": float(m),
-         "half_width": float(h), "relied": bool(k)}
-        for (name, members, is_group), m, h, k in zip(units, means, halves, relied)
+         "half_width": float(h), "q": float(q), "relied": bool(k)}
+        for (name, members, is_group), m, h, q, k in zip(units, means, halves, p_values,
+                                                         relied)
     ]
     rest_record = records.pop() if rest else None
     order = sorted(range(len(records)), key=lambda i: (-records[i]["mean"], i))
@@ -191,6 +225,7 @@ def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
             "score": score, "n_rows": len(y), "n_repeats": n_repeats,
             "importances_mean": {r["name"]: round(r["mean"], 6) for r in records},
             "importances_half_width": {r["name"]: round(r["half_width"], 6) for r in records},
+            "q_values": {r["name"]: float(f"{r['q']:.3g}") for r in records},
             "relied": relied_names, "unused": unused,
             "groups": [r["columns"] for r in records if r["group"]],
             "rest": None if rest_record is None else {

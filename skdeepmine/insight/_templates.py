@@ -165,7 +165,7 @@ EN = {
     "importance.lead": (
         "On {n_rows} held-out rows, each feature (and each group of redundant "
         "features, together) was shuffled {n_repeats} times; the cost in {score:word} "
-        "with a 95% interval:"
+        "with a 95% interval over the rows:"
     ),
     "importance.item": "{name} {mean:num} ± {half:num}",
     "importance.items": "{items:list}.",
@@ -174,8 +174,9 @@ EN = {
         "{half:num}) more than any one alone: they stand in for each other."
     ),
     "importance.unused": (
-        "Shuffling {unused:list} changes the score by no more than noise (the "
-        "interval includes 0): the model does not rely on {unused:pick|it|them}."
+        "Shuffling {unused:list} changes the score by no more than noise (paired "
+        "test over rows, corrected for the number of features): the model does "
+        "not rely on {unused:pick|it|them}."
     ),
     "importance.screened": (
         "Of {n_features} features, the {n_screened} most related to the target "
@@ -467,7 +468,7 @@ ZH = {
     "importance.none.title": "没有单个特征或特征组支撑模型",
     "importance.lead": (
         "在 {n_rows} 个留出行上，每个特征（以及每组冗余特征，整体）被打乱 {n_repeats} 次；"
-        "{score:word}的损失及其 95% 区间："
+        "{score:word}的损失及其在各行上的 95% 区间："
     ),
     "importance.item": "{name} {mean:num} ± {half:num}",
     "importance.items": "{items:list}。",
@@ -476,7 +477,7 @@ ZH = {
         "多于其中任何一个单独打乱：它们可以互相替代。"
     ),
     "importance.unused": (
-        "打乱 {unused:list} 对分数的影响不超过噪声（区间包含 0）：模型不依赖它们。"
+        "打乱 {unused:list} 对分数的影响不超过噪声（按行配对检验，已按特征数校正）：模型不依赖它们。"
     ),
     "importance.screened": (
         "{n_features} 个特征中，与目标最相关的 {n_screened} 个被逐一打乱；"
