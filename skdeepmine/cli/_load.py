@@ -258,7 +258,8 @@ def check_folds(y, task, cv, target):
     if len(y) < 2 * cv:
         raise InputError(
             f"only {len(y)} rows with a target: too few for {cv}-fold cross-validation "
-            f"(use --cv 2 or more data)"
+            + (f"(it needs at least {2 * cv} rows; lower --cv or add data)" if cv > 2
+               else "(it needs at least 4 rows; add data)")
         )
     if task == "classification":
         counts = y.value_counts()

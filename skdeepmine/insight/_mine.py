@@ -74,9 +74,12 @@ def check_kinds(kinds):
         raise TypeError(
             f"kinds must be a list of kind names, not a string; did you mean [{kinds!r}]?"
         )
-    unknown = [k for k in kinds if k not in DATA_MINERS]
+    # "model" names the model findings, which from_estimator always adds:
+    # accepted, so kinds=["model"] asks for the model findings alone.
+    unknown = [k for k in kinds if k not in DATA_MINERS and k != "model"]
     if unknown:
-        raise ValueError(f"Unknown kinds {unknown}; choose among {list(DATA_KINDS)}.")
+        raise ValueError(
+            f"Unknown kinds {unknown}; choose among {list(DATA_KINDS) + ['model']}.")
     return tuple(k for k in DATA_KINDS if k in kinds)
 
 

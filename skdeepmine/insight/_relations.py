@@ -259,7 +259,9 @@ def find_related_features(data):
             "target": target.name, "alpha": ALPHA, "n_tests": len(table),
             "n_tested": len(tests),
             # Related features first: a wide table lists its strongest tests only.
-            "tests": tests.head(MAX_LISTED_TESTS).drop(columns="target").round(8)
+            # Significant digits, not decimals: p = 3e-40 must not read 0.0.
+            "tests": tests.head(MAX_LISTED_TESTS).drop(columns="target").apply(
+                lambda c: c.map(lambda v: float(f"{v:.8g}")) if c.dtype.kind == "f" else c)
             .to_dict(orient="records"),
         }
         if related.empty:
