@@ -64,6 +64,19 @@ def test_folder_of_splits_is_refused(three_classes):
         load_image_folder(three_classes, image_size=4)
 
 
+def test_folder_of_unequal_splits_is_refused_unless_included(three_classes):
+    # test/ lacks class "b": before, data/ silently became classes ['test', 'train'].
+    for name in ("a", "c"):
+        _save(three_classes / "test" / name / "0.png", 50)
+    with pytest.raises(ValueError, match=r"'test' holds \['a', 'c'\]; 'train' holds \['a', 'b', 'c'\]"):
+        load_image_folder(three_classes, image_size=4)
+    with pytest.raises(ValueError, match="subfolders must be"):
+        load_image_folder(three_classes, image_size=4, subfolders=True)
+    data = load_image_folder(three_classes, image_size=4, subfolders="include")
+    assert data.target_names == ["test", "train"]
+    assert np.bincount(data.target).tolist() == [2, 6]
+
+
 def test_image_size_int_16_bit_scaling_and_crop(tmp_path):
     pixels = np.full((4, 8), 65535, dtype=np.uint16)
     pixels[:, 4:] = 257 * 100

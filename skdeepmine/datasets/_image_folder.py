@@ -26,6 +26,7 @@ def load_image_folder(
     load_images=True,
     follow_links=False,
     on_error="raise",
+    subfolders="raise",
     return_X_y=False,
 ):
     """Load images stored one folder per class into arrays, or list their paths.
@@ -33,9 +34,10 @@ def load_image_folder(
     Reads ``path/<class name>/<image>`` (``data/train/cat/001.jpg``, ...), the
     layout of Keras's ``flow_from_directory`` and
     ``image_dataset_from_directory``: classes are the sub-folder names in
-    sorted order (or ``classes``), images (also those in sub-folders of a
-    class folder) are resized to ``image_size`` and returned as float32 pixel
-    values in [0, 255].
+    sorted order (or ``classes``), images are resized to ``image_size`` and
+    returned as float32 pixel values in [0, 255].  A class folder that holds
+    folders of images (``data/`` holding ``train/<class>``) is refused unless
+    ``subfolders="include"``.
 
     Parameters
     ----------
@@ -81,6 +83,12 @@ def load_image_folder(
         (corrupt, or over Pillow's decompression-bomb limit): raise a
         ``ValueError`` naming it, or skip it with a warning.
 
+    subfolders : {"raise", "include"}, default="raise"
+        What to do when a class folder holds sub-folders with images, as when
+        ``path`` is a folder of splits (``data/train/<class>``) or of groups
+        of classes: raise a ``ValueError`` naming them, or count their images
+        as the class of the folder above them (as Keras does).
+
     return_X_y : bool, default=False
         Return ``(images, target)`` (``(filenames, target)`` when
         ``load_images=False``) instead of a Bunch.
@@ -116,12 +124,16 @@ def load_image_folder(
     color_mode = check_color_mode(color_mode)
     if on_error not in ("raise", "warn"):
         raise ValueError(f"on_error must be 'raise' or 'warn', got {on_error!r}.")
+    if subfolders not in ("raise", "include"):
+        raise ValueError(f"subfolders must be 'raise' or 'include', got {subfolders!r}.")
     image_size = check_image_size(image_size)
     path = os.fspath(path)
     if not os.path.isdir(path):
         raise ValueError(f"No such image folder: {path!r}.")
     listing = _FolderListing(path, follow_links)
     class_names = _class_names(path, listing, classes)
+    if subfolders == "raise":
+        _refuse_folders_of_folders(path, listing, class_names)
     files, target = [], []
     for index, name in enumerate(class_names):
         found = listing.images(name)
@@ -258,25 +270,40 @@ def _class_names(path, listing, classes):
                 f"Folders {extra} under {path!r} are not in classes={names}: "
                 "their images are skipped.", UserWarning, stacklevel=3,
             )
-    _refuse_a_folder_of_splits(path, listing, names)
     return names
 
 
-def _refuse_a_folder_of_splits(path, listing, names):
-    """``data/`` holding ``train/<class>`` and ``test/<class>`` is not a class folder."""
+def _refuse_folders_of_folders(path, listing, names):
+    """``data/`` holding ``train/<class>`` and ``test/<class>`` is not a class folder.
+
+    Any class folder holding sub-folders with images is refused, not only when
+    every split holds the same classes: ``train/{a,b,c}`` next to ``test/{a,c}``
+    would otherwise silently become the two classes 'test' and 'train'.
+    """
     present = [name for name in names if name in listing.folders]
-    if len(present) < 2:
-        return
-    inner = []
+    inner = {}
     for name in present:
-        direct, below = listing.direct_images_and_subfolders(name)
-        if direct or len(below) < 2:
-            return
-        inner.append(below)
-    if all(sub == inner[0] for sub in inner):
-        raise ValueError(
-            f"{path!r} looks like a folder of splits, not of classes: "
-            f"{present} each hold the same class folders {sorted(inner[0])} "
-            f"instead of images. Load each split on its own, e.g. "
-            f"load_image_folder({os.path.join(path, present[0])!r})."
+        _, below = listing.direct_images_and_subfolders(name)
+        if below:
+            inner[name] = sorted(below)
+    if not inner:
+        return
+    nested = list(inner)
+    sets = [set(sub) for sub in inner.values()]
+    if len(nested) == len(present) >= 2 and all(sub == sets[0] for sub in sets):
+        what = (
+            f"looks like a folder of splits, not of classes: {nested} each hold "
+            f"the same class folders {inner[nested[0]]} instead of images"
         )
+    else:
+        held = "; ".join(f"{name!r} holds {sub}" for name, sub in inner.items())
+        what = (
+            f"has class folders holding folders of images ({held}): it looks "
+            "like a folder of splits or of groups, not of classes"
+        )
+    raise ValueError(
+        f"{path!r} {what}. Load each on its own, e.g. "
+        f"load_image_folder({os.path.join(path, nested[0])!r}), or pass "
+        "subfolders='include' to count those images as the class of the folder "
+        "above them."
+    )
