@@ -259,7 +259,9 @@ def _run_report(args, progress):
     title = f"skdeepmine report: {'demo data' if args.demo else os.path.basename(source)}"
     summary = {"data": source, **mined.summary,
                "cross_validation": f"{args.cv}-fold"
-               + (" stratified" if task == "classification" else ""),
+               + (" stratified" if task == "classification" else "")
+               + (f", the {table.attrs['duplicate_rows']} repeated rows kept in the fold of "
+                  "their copies" if table.attrs.get("duplicate_rows") else ""),
                "best_model": table["Model"].iloc[0]}
     if args.drop:
         summary["dropped_columns"] = ", ".join(args.drop)

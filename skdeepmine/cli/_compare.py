@@ -127,19 +127,21 @@ def cross_validate(X, y, task, models, *, cv, random_state, progress):
     -------
     table : pandas.DataFrame
         One row per model, best first: mean ± std of each score, fit time.
+        ``table.attrs["duplicate_rows"]`` counts the rows that repeat an
+        earlier one: identical rows are kept in one fold, or a model that
+        memorises rows would score on their copies.
     results : dict
         Raw fold scores per model.
     """
     import pandas as pd
     from sklearn.base import clone
     from sklearn.metrics import get_scorer
-    from sklearn.model_selection import KFold, StratifiedKFold
     from threadpoolctl import threadpool_limits
 
-    splitter = (StratifiedKFold if task == "classification" else KFold)(
-        n_splits=cv, shuffle=True, random_state=random_state
-    )
-    folds = list(splitter.split(X, y))
+    from ..insight._duplicates import cv_splits
+
+    folds, duplicate_rows = cv_splits(X, y, classification=task == "classification", cv=cv,
+                                      random_state=random_state)
     scores = SCORES[task]
     results = {}
     for name, model in models.items():
@@ -176,4 +178,5 @@ def cross_validate(X, y, task, models, *, cv, random_state, progress):
     order = sorted(range(len(rows)), key=lambda i: -np.mean(results[rows[i]["Model"]]["scores"][key]))
     table = pd.DataFrame([rows[i] for i in order])
     table.insert(0, "Rank", range(1, len(table) + 1))
+    table.attrs["duplicate_rows"] = duplicate_rows
     return table, results

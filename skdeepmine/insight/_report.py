@@ -252,19 +252,18 @@ class InsightReport:
             model, X_test, y_test = estimator, X, y
             trained_on = "as given (already fitted)"
         else:
-            from sklearn.model_selection import train_test_split
+            from ._duplicates import held_out_split
 
-            stratify = y if is_classifier(estimator) else None
-            try:
-                X_train, X_test, y_train, y_test = train_test_split(
-                    X, y, test_size=test_size, random_state=settings.seed, stratify=stratify
-                )
-            except ValueError:  # a class too small to stratify
-                X_train, X_test, y_train, y_test = train_test_split(
-                    X, y, test_size=test_size, random_state=settings.seed
-                )
+            # Identical rows stay on one side: a copy of a training row in
+            # the held-out rows would flatter a model that memorises.
+            X_train, X_test, y_train, y_test, repeated = held_out_split(
+                X, y, test_size=test_size, random_state=settings.seed,
+                stratify=is_classifier(estimator),
+            )
             model = clone(estimator).fit(X_train, y_train)
-            trained_on = f"{len(y_train)} rows, judged on {len(y_test)} held-out rows"
+            trained_on = f"{len(y_train)} rows, judged on {len(y_test)} held-out rows" + (
+                f" (the {repeated} repeated rows kept on the same side as their copies)"
+                if repeated else "")
         findings, summary = mine(
             X_checked, y, settings, kinds=kinds, task=task, deep=deep_features(model, X),
             model=(model, X_test, y_test), n_repeats=n_repeats,
