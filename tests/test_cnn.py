@@ -200,12 +200,40 @@ def test_rescale_and_augmentation_wrap_a_users_compiled_network():
     scaled.fit(X[:150], y[:150])
     assert raw.score(X[150:], y[150:]) < 0.8 < 0.9 < scaled.score(X[150:], y[150:])
     names = [layer.__class__.__name__ for layer in scaled.model_.layers]
-    assert names == ["InputLayer", "Rescaling", "RandomFlip", "Sequential"]
+    # The user's layers stay flat (skdeepmine.inspection finds them by name).
+    assert names == ["InputLayer", "Rescaling", "RandomFlip", "Flatten", "Dense", "Dense"]
     # Prediction is the user's network on X / 255: rescaled, never flipped.
-    users = scaled.model_.layers[-1]
-    np.testing.assert_allclose(
-        scaled.predict_proba(X[:20]), users(X[:20] / 255, training=False), atol=1e-6
-    )
+    x = X[:20] / 255
+    for layer in scaled.model_.layers[3:]:
+        x = layer(x, training=False)
+    np.testing.assert_allclose(scaled.predict_proba(X[:20]), x, atol=1e-6)
+
+
+def test_inspection_reads_a_users_layers_by_name_behind_rescale():
+    import keras
+
+    from skdeepmine.inspection import activations, attributions, conv_filters
+
+    def build(meta):
+        return keras.Sequential([
+            keras.Input(meta["input_shape"]),
+            keras.layers.Conv2D(4, 3, activation="relu", name="myconv"),
+            keras.layers.Flatten(), keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ])
+
+    X = np.random.RandomState(0).uniform(0, 255, size=(20, 8, 8, 1)).astype(np.float32)
+    y = np.arange(20) % 2
+    clf = CNNClassifier(model=build, rescale=1 / 255, epochs=2, random_state=0).fit(X, y)
+    # Was "not a layer of the network" / "has no convolution layer": the
+    # user's network sat nested as one layer named sequential_<n>.
+    maps = activations(clf, X[:3], "myconv")
+    kernel = conv_filters(clf)  # (filters, 3, 3, 1)
+    bias = clf.model_.get_layer("myconv").get_weights()[1]
+    patch = X[:3, :3, :3, 0] / 255
+    expected = np.maximum(np.einsum("nij,fij->nf", patch, kernel[..., 0]) + bias, 0)
+    np.testing.assert_allclose(maps[:, 0, 0, :], expected, rtol=1e-4, atol=1e-5)
+    assert attributions(clf, X[:2], method="grad_cam", layer="myconv").shape == (2, 8, 8, 1)
+    assert clf.model_.name == "preprocessed_network"
 
 
 def test_default_network_stays_small_on_large_images_and_unchanged_on_digits(digits):

@@ -37,4 +37,24 @@ def with_preprocessing(model, meta, params):
     x = inputs
     for layer in layers:
         x = layer(x)
-    return keras.Model(inputs, model(x), name=f"preprocessed_{model.name}")
+    flat = _copied_layers(keras, model, x) if isinstance(model, keras.Sequential) else None
+    return keras.Model(inputs, model(x) if flat is None else flat, name="preprocessed_network")
+
+
+def _copied_layers(keras, model, x):
+    """``model``'s layers copied (config and weights) and called on ``x``, or None.
+
+    Copies, not the layers themselves: a reused layer's ``output`` stays the
+    one of the user's own graph, which skdeepmine.inspection cannot read from
+    this network.  Flat, the user's layer names (``layer="myconv"``) work in
+    activations and Grad-CAM (tests/test_cnn.py).  A layer that cannot
+    be copied from its config keeps the model nested, as one layer.
+    """
+    try:
+        for layer in model.layers:
+            copy = type(layer).from_config(layer.get_config())
+            x = copy(x)
+            copy.set_weights(layer.get_weights())
+    except Exception:  # a custom layer without get_config: nest the model
+        return None
+    return x
