@@ -19,6 +19,10 @@ TOP_FEATURES = 15
 #: others are shuffled together as one block, which checks the screening.
 MAX_PERMUTED = 30
 
+#: Cells (rows x columns) of shuffled copies predicted in one call by the
+#: permutation importance: wide tables need few calls, memory stays bounded.
+PREDICT_CELLS = 5_000_000
+
 #: Units (features or groups) listed with their cost in the message.
 LISTED = 8
 
@@ -120,12 +124,29 @@ def permutation_row_costs(estimator, X, y, units, *, n_repeats, seed):
     position = {c: j for j, c in enumerate(names)}
     rng = np.random.RandomState(seed)
     costs = np.zeros((len(units), len(y)))
-    for u, columns in enumerate(units):
-        positions = [position[c] for c in columns]
-        for _ in range(n_repeats):
-            shuffled = _shuffled(X, positions, rng.permutation(len(y)))
-            costs[u] += _row_losses(estimator, shuffled, y, classifier) - base
+    # Same shuffles, in the same order, as one predict call per (unit, repeat);
+    # but the shuffled copies are stacked and predicted in batches: on wide
+    # tables each predict call's per-column input checks cost more than the
+    # prediction (benchmarks/bench_wide.py).
+    jobs = [(u, [position[c] for c in columns], rng.permutation(len(y)))
+            for u, columns in enumerate(units) for _ in range(n_repeats)]
+    per_batch = max(1, PREDICT_CELLS // max(1, len(y) * len(names)))
+    for start in range(0, len(jobs), per_batch):
+        batch = jobs[start:start + per_batch]
+        stacked = _stacked([_shuffled(X, positions, order) for _, positions, order in batch])
+        losses = _row_losses(estimator, stacked, np.tile(y, len(batch)), classifier)
+        for (u, _, _), row_losses in zip(batch, losses.reshape(len(batch), len(y))):
+            costs[u] += row_losses - base
     return costs * scale / max(n_repeats, 1)
+
+
+def _stacked(copies):
+    """The shuffled copies one under the other, ready for one predict call."""
+    if len(copies) == 1:
+        return copies[0]
+    if isinstance(copies[0], pd.DataFrame):
+        return pd.concat(copies, ignore_index=True)
+    return np.concatenate(copies)
 
 
 def _interval(costs):
