@@ -1,8 +1,10 @@
-"""The ``skdeepmine`` command: one HTML report from a CSV file.
+"""The ``skdeepmine`` command: one HTML report from a CSV file or an image folder.
 
 ``skdeepmine report DATA.csv --target COLUMN`` reads the table, compares
 stock data miners with a neural network and a hybrid by cross-validation,
 mines the data and the hybrid, and writes one self-contained HTML file.
+``skdeepmine report FOLDER`` (one sub-folder per class) trains a CNN on
+most of the images and reports on the rest (``_folder.py``).
 Bad input ends with one line on stderr and exit status 2.
 """
 
@@ -24,6 +26,7 @@ _EPILOG = """examples:
   skdeepmine report houses.csv --target price --task regression --cv 3
   skdeepmine report 客户.csv --target 流失 --drop 备注 --lang zh
   skdeepmine report data.txt --target y --sep ';' --encoding gbk
+  skdeepmine report photos/ --image-size 64 --output photos.html
 """
 
 
@@ -66,12 +69,18 @@ def build_parser():
             "Read a CSV file, cross-validate a decision tree, a random forest, "
             "histogram gradient boosting, a neural network and a hybrid (network "
             "features mined by gradient boosting), mine the data and the hybrid "
-            "model, and write one self-contained HTML report.", 79
+            "model, and write one self-contained HTML report.  Given a folder "
+            "holding one sub-folder of images per class instead, train a CNN on 75% "
+            "of the images and report on the other 25%: per-class accuracy, confused "
+            "classes and suspected label errors with thumbnails, class-average "
+            "Grad-CAM maps, clusters in the network's features, class balance.", 79
         ),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    report.add_argument("data", nargs="?", metavar="DATA.csv", help="the table to mine")
+    report.add_argument("data", nargs="?", metavar="DATA.csv|FOLDER",
+                        help="the table to mine, or a folder of images with one "
+                             "sub-folder per class")
     report.add_argument("--target", metavar="COLUMN", help="the column to predict")
     report.add_argument("--output", "-o", default="report.html", metavar="PATH",
                         help="where to write the report (default: report.html)")
@@ -99,6 +108,8 @@ def build_parser():
                              "(default: detected)")
     report.add_argument("--sep", default=None, metavar="CHAR",
                         help="field separator, e.g. ',' ';' or '\\t' (default: detected)")
+    report.add_argument("--image-size", type=_bounded_int(8, 1024), default=64, metavar="N",
+                        help="side in pixels images of a FOLDER are resized to (default: 64)")
     report.add_argument("--lang", choices=["en", "zh"], default="en",
                         help="language of the report's own text (default: en)")
     report.add_argument("--random-state", type=int, default=0, metavar="SEED",
@@ -140,6 +151,12 @@ def _check_arguments(args):
     if not args.demo:
         if not args.data:
             raise InputError("no data: give a CSV file (or --demo to try the demo data)")
+        if os.path.isdir(args.data):  # an image folder: the classes are its sub-folders
+            if args.target:
+                raise InputError("--target is for CSV files; an image folder's classes "
+                                 "are its sub-folders")
+            check_output(args.output, inputs=[args.data])
+            return
         if not args.target:
             raise InputError("missing --target COLUMN: which column should be predicted?")
     if args.sep is not None:
@@ -206,6 +223,10 @@ def _undrawable(report, lang):
 def _run_report(args, progress):
     """Run the ``report`` sub-command; return the exit status."""
     _check_arguments(args)
+    if args.data and os.path.isdir(args.data):
+        from ._folder import run_folder_report
+
+        return run_folder_report(args, progress)
     progress.step("Reading " + ("the demo data" if args.demo else args.data))
     X, y, task, target, source, n_dropped, changed = _read_input(args, progress)
     classes = f", {y.nunique()} classes" if task == "classification" else ""

@@ -160,6 +160,8 @@ def figure_size(chart):
     if chart["type"] == "bar":
         lines = sum(_wrap(label).count("\n") + 1 for label in chart["labels"])
         return (6.4, max(1.6, 0.28 * lines + 0.9))
+    if chart.get("figsize"):  # thumbnail grids (_image_plots.py) size themselves
+        return tuple(chart["figsize"])
     if chart["type"] == "heatmap":
         n = len(chart["row_labels"])
         side = min(7.5, max(3.6, 0.45 * n + 2.2))
@@ -259,9 +261,15 @@ def _line(ax, chart):
     ax.set_ylabel(chart.get("ylabel", ""), fontsize=9)
 
 
+def _images(ax, chart):
+    from ._image_plots import draw_thumbnails
+
+    draw_thumbnails(ax, chart)
+
+
 _DRAWERS = {
     "bar": _bar, "histogram": _histogram, "scatter": _scatter,
-    "heatmap": _heatmap, "line": _line,
+    "heatmap": _heatmap, "line": _line, "images": _images,
 }
 
 

@@ -242,6 +242,13 @@ class InsightReport:
             raise ValueError(f"test_size must lie in (0, 1), got {test_size!r}.")
         if y is None:
             raise ValueError("from_estimator needs the target y to judge the model.")
+        from ._images import is_sample_input, mine_samples
+
+        if is_sample_input(estimator, X):  # images, signals or image paths: _images.py
+            findings, summary = mine_samples(
+                estimator, X, y, test_size=test_size, settings=settings, kinds=kinds
+            )
+            return cls(findings, summary=summary)
         X_checked = check_table(X)
         try:
             check_is_fitted(estimator)

@@ -22,7 +22,12 @@ import math
 import string
 
 from ._constants import LANGUAGES
+from ._image_templates import IMAGE_TEMPLATES
 from ._templates import TEMPLATES
+
+# The words of the image and signal findings (_images.py) live in a module of their own.
+for _lang, _words in IMAGE_TEMPLATES.items():
+    TEMPLATES[_lang].update(_words)
 
 
 def percent(share):

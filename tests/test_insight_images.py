@@ -1,0 +1,150 @@
+"""Insight reports for images, signals and image folders (issue 12, item 2).
+
+Planted truth: 16x16 grey images whose class is where a bright 4x4 patch
+sits, a few of them filed under the wrong class folder.  The report must name
+those as suspected label errors, get the per-class accuracy right and put the
+class-average attribution peaks on the patches.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_report_html import _find_browser, probe
+
+from skdeepmine import CNNClassifier
+from skdeepmine.cli import main
+from skdeepmine.datasets import load_image_folder
+from skdeepmine.insight import InsightReport
+
+SIDE = 16
+# Top-left corner of each class's patch.
+SPOTS = {"bottom": (11, 6), "left": (1, 1), "right": (1, 11)}
+N_IMAGES = 120
+# Positions (in sorted file order) filed under the next class's folder.
+MISFILED = (3, 17, 40, 58, 77, 95)
+FAST = dict(filters=(4,), dense_units=(8,), epochs=3, rescale=1 / 255, learning_rate=0.01,
+            batch_size=16, random_state=0)
+
+
+def _image(rng, spot):
+    pixels = rng.randint(0, 70, size=(SIDE, SIDE)).astype(np.uint8)
+    row, col = spot
+    pixels[row : row + 4, col : col + 4] = 255
+    return pixels
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """The image folder; returns (root, names of the misfiled files)."""
+    root = tmp_path_factory.mktemp("images")
+    rng = np.random.RandomState(0)
+    names = sorted(SPOTS)
+    misfiled = set()
+    for number in range(N_IMAGES):
+        true = names[number % 3]
+        filed = names[(number % 3 + 1) % 3] if number in MISFILED else true
+        (root / filed).mkdir(exist_ok=True)
+        name = f"img{number:03d}.png"
+        Image.fromarray(_image(rng, SPOTS[true]), mode="L").save(root / filed / name)
+        if number in MISFILED:
+            misfiled.add(name)
+    return root, misfiled
+
+
+@pytest.fixture(scope="module")
+def image_report(folder):
+    """A CNN fitted on clean paths, judged on held-out paths holding every misfiled image."""
+    root, misfiled = folder
+    paths, target = load_image_folder(root, load_images=False, return_X_y=True)
+    y = np.asarray(sorted(SPOTS), dtype=object)[target]
+    is_misfiled = np.array([p.rsplit("/", 1)[-1] in misfiled for p in paths])
+    held_out = is_misfiled | (np.arange(len(paths)) % 4 == 0)
+    clf = CNNClassifier(color_mode="grayscale", **FAST).fit(paths[~held_out], y[~held_out])
+    report = InsightReport.from_estimator(clf, paths[held_out], y[held_out], random_state=0)
+    return report, clf, paths[held_out], y[held_out], np.flatnonzero(is_misfiled[held_out])
+
+
+def _finding(report, name):
+    return next(i for i in report.insights if i.name == name)
+
+
+def test_image_report_finds_planted_label_errors_accuracy_and_patches(image_report):
+    report, clf, X_test, y_test, misfiled = image_report
+    suspected = {s["index"] for s in _finding(report, "label_errors").evidence["suspected"]}
+    # Most misfiled images are named, and few correctly filed ones are.
+    assert len(suspected & set(misfiled.tolist())) >= len(misfiled) - 1
+    assert len(suspected - set(misfiled.tolist())) <= 2
+
+    predicted = clf.predict(X_test)
+    per_class = _finding(report, "class_accuracy").evidence["per_class"]
+    assert per_class == pytest.approx(
+        {c: float(np.mean(predicted[y_test == c] == c)) for c in SPOTS})
+
+    for peak in _finding(report, "attribution_maps").evidence["peaks"]:
+        row, col = SPOTS[peak["cls"]]
+        assert row - 1 <= peak["row"] <= row + 4 and col - 1 <= peak["col"] <= col + 4, peak
+
+    balance = _finding(report, "class_balance")
+    assert sum(balance.evidence["counts"].values()) == len(y_test)
+    assert report.summary["sample_shape"] == [SIDE, SIDE, 1]
+    # Thumbnails are drawn, in both languages, and the report is plain JSON.
+    assert _finding(report, "label_errors").chart["type"] == "images"
+    assert "疑似标注错误" in report.to_markdown(lang="zh")
+    json.loads(report.to_json())
+
+
+def test_signal_classifier_report_peaks_at_the_bump():
+    rng = np.random.RandomState(0)
+    n, length = 120, 32
+    y = np.array(["early", "late"])[np.arange(n) % 2]
+    X = rng.normal(scale=0.2, size=(n, length, 1))
+    X[y == "early", 4:8, 0] += 3.0
+    X[y == "late", 24:28, 0] += 3.0
+    report = InsightReport.from_estimator(
+        CNNClassifier(input_kind="signal", **{**FAST, "rescale": None}), X, y, random_state=0)
+    assert report.summary["samples"] == "signals"
+    assert _finding(report, "class_accuracy").evidence["accuracy"] >= 0.9
+    for peak in _finding(report, "attribution_maps").evidence["peaks"]:
+        start = 4 if peak["cls"] == "early" else 24
+        assert start - 2 <= peak["position"] <= start + 5, peak
+    assert _finding(report, "label_errors").strength == 0  # nothing planted
+
+
+@pytest.fixture(scope="module")
+def cli_page(folder, tmp_path_factory):
+    """``skdeepmine report FOLDER --output r.html``, run in process."""
+    root, _ = folder
+    out = tmp_path_factory.mktemp("cli") / "r.html"
+    status = main(["report", str(root), "--output", str(out), "--epochs", "3",
+                   "--image-size", str(SIDE), "--quiet"])
+    return status, out
+
+
+def test_cli_reports_an_image_folder(cli_page, tmp_path, capsys):
+    status, out = cli_page
+    assert status == 0
+    page = out.read_text(encoding="utf-8")
+    assert "suspected label error" in page and "data:image/png;base64," in page
+    assert "Held-out accuracy" in page and "Where the network looks" in page
+
+    (tmp_path / "one" / "only").mkdir(parents=True)
+    Image.fromarray(_image(np.random.RandomState(0), (1, 1))).save(
+        tmp_path / "one" / "only" / "a.png")
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "one"), "--output", str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "at least two" in err[0]
+
+
+def test_image_report_renders_in_the_browser(cli_page, tmp_path):
+    browser = _find_browser()
+    if browser is None:
+        pytest.skip("no chromium, chromium-browser or google-chrome on PATH")
+    _, page = cli_page
+    text = page.read_text(encoding="utf-8")
+    seen, requests = probe(browser, page, tmp_path)
+    assert seen["images"] == seen["loaded"] == text.count("<img ") > 3
+    assert seen["insights"] == text.count('<article class="sdm-insight"') > 3
+    assert seen["resources"] == [] and requests == []
