@@ -198,3 +198,34 @@ def test_importing_inspection_loads_neither_keras_nor_matplotlib():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_inspection_reads_image_paths_as_predict_does(tmp_path):
+    from PIL import Image
+
+    rng = np.random.RandomState(0)
+    pixels = rng.randint(0, 256, size=(12, 8, 8)).astype(np.uint8)
+    pixels[1::2, :4] = 255  # class 1: bright left half
+    paths = []
+    for i, image in enumerate(pixels):
+        Image.fromarray(image).save(tmp_path / f"{i}.png")
+        paths.append(str(tmp_path / f"{i}.png"))
+    paths, y = np.asarray(paths), np.arange(12) % 2
+    clf = CNNClassifier(filters=(4,), dense_units=(), epochs=2, rescale=1 / 255,
+                        color_mode="grayscale", random_state=0).fit(paths, y)
+    images = pixels[:3, :, :, None].astype(np.float32)
+    # Was sklearn's raw "Expected 2D array, got 1D array": paths now read as
+    # predict reads them, so each result equals the one on the decoded images.
+    for method in ("gradient", "grad_cam"):
+        np.testing.assert_allclose(
+            attributions(clf, paths[:3], method=method),
+            attributions(clf, images, method=method), rtol=1e-5, atol=1e-6,
+        )
+    np.testing.assert_allclose(
+        activations(clf, paths[:3], "conv_0"), activations(clf, images, "conv_0"), atol=1e-6
+    )
+    display = AttributionDisplay.from_estimator(clf, paths[:2], method="grad_cam")
+    np.testing.assert_array_equal(display.X, images[:2])
+    with pytest.raises(TypeError, match="not fitted by a network that reads image files"):
+        attributions(DecisionTreeClassifier().fit(images.reshape(3, -1), y[:3]), paths[:2],
+                     method="occlusion")

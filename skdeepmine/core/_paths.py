@@ -231,3 +231,26 @@ def predict_batches(model, x):
     if is_image_paths(x):
         return x.map_batches(lambda part: predict_raw(model, part))
     return predict_raw(model, x)
+
+
+def read_image_paths(estimator, X):
+    """Decode ``X``, image file paths, as the fitted ``estimator`` reads them at predict.
+
+    ``estimator`` is a fitted skdeepmine CNN or extractor, or a model holding
+    one as ``extractor_`` or ``network_`` (a hybrid): the first of these with
+    image settings and a fitted sample shape does the reading.  Returns a
+    float32 array of shape ``(n_images, *fitted sample shape)``, the pixels
+    ``predict`` would see (tests/test_inspection.py).
+    """
+    for reader in (estimator, getattr(estimator, "extractor_", None),
+                   getattr(estimator, "network_", None)):
+        if (reader is not None and hasattr(reader, "_image_reading")
+                and getattr(reader, "_sample_shape", None) is not None):
+            source, _ = image_paths_input(
+                reader, X, reset=False, y=None, y_kwargs={}, has_y=False
+            )
+            return np.asarray(source)
+    raise TypeError(
+        f"X holds file paths, but {type(estimator).__name__} was not fitted by a "
+        "network that reads image files; pass an array of images."
+    )

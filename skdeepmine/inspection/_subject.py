@@ -13,6 +13,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..core._backend import get_keras
+from ..core._paths import looks_like_paths, read_image_paths
 
 KINDS = ("image", "signal", "tabular")
 
@@ -98,6 +99,8 @@ def subject_of(estimator, X):
     if hasattr(estimator, "network_") and hasattr(estimator, "layer_"):
         return _extractor_subject(estimator)
     check_is_fitted(estimator)
+    if looks_like_paths(X):
+        X = read_image_paths(estimator, X[:1])
     sample_shape = tuple(np.shape(X)[1:])
     if len(sample_shape) >= 2:
         shape = sample_shape if len(sample_shape) == 3 else sample_shape + (1,)
@@ -116,7 +119,12 @@ def subject_of(estimator, X):
 
 
 def check_samples(subject, X):
-    """``X`` as a float array of samples, and the same samples in network shape."""
+    """``X`` as a float array of samples, and the same samples in network shape.
+
+    Image file paths are decoded as the estimator reads them at predict.
+    """
+    if looks_like_paths(X):
+        X = read_image_paths(subject.estimator, X)
     X = check_array(X, allow_nd=True, dtype="numeric", ensure_min_samples=1)
     X = np.asarray(X, dtype=np.float64)
     n_values = int(np.prod(subject.shape))
