@@ -62,3 +62,24 @@ def test_identical_rows_stay_in_one_fold_and_on_one_side_of_the_held_out_split()
     report = InsightReport.from_estimator(Tree(random_state=0), X, y, kinds=["model"],
                                           n_repeats=1, random_state=0)
     assert "the 150 repeated rows kept on the same side" in report.summary["trained_on"]
+
+
+def test_clusters_ignore_a_binary_column_and_a_few_extreme_rows():
+    by_name = lambda report: {i.name: i for i in report.insights}  # noqa: E731
+    rng = np.random.default_rng(0)
+    blob = rng.integers(0, 3, 600)
+    centres = np.array([[0, 0, 0], [6, 6, 0], [0, 6, 6]])
+    X = pd.DataFrame(centres[blob] + rng.normal(size=(600, 3)), columns=["a", "b", "c"])
+    X["flag"] = rng.choice(["Yes", "No"], 600)  # random: no structure
+    found = by_name(InsightReport.from_data(X, kinds=["structure"], random_state=0))
+    assert found["clusters"].evidence["k"] == 3  # was 6: each blob split by flag
+    assert not any("flag" in t[1] for p in found["clusters"].evidence["profiles"]
+                   for t in p["traits"])
+    # A binary column is one PCA dimension: 3 continuous + 1, not + 2.
+    assert found["principal_components"].evidence["n_features"] == 4
+    # 5 of 300 noise rows with an entry error b = 1e6: outliers, not "2 strong clusters".
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    X.loc[:4, "b"] = 1e6
+    found = by_name(InsightReport.from_data(X, kinds=["structure"], random_state=0))
+    assert found["clusters"].strength == 0.0
+    assert found["outliers"].evidence["n_outliers"] == 5

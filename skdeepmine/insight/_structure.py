@@ -21,6 +21,16 @@ RESTATED_ARI = 0.8
 #: Numeric columns with at most this many values count as discrete for that check.
 MAX_DISCRETE_VALUES = 10
 
+#: Clusterings with a cluster smaller than this share of the rows are not
+#: kept: a few extreme rows (entry errors) are outliers, not a cluster.
+MIN_CLUSTER_SHARE = 0.05
+
+#: False-discovery rate of the tests that make a cluster's traits.
+TRAIT_ALPHA = 0.05
+
+#: A trait needs the cluster's mean this many standard deviations from 0.
+MIN_TRAIT_SHIFT = 0.5
+
 #: Points drawn in cluster scatter plots.
 SCATTER_POINTS = 1000
 
@@ -58,9 +68,11 @@ def best_clustering(matrix, max_clusters, seed):
     if upper < 2:
         return None
     silhouettes, labelings = {}, {}
+    smallest = max(2, int(np.ceil(MIN_CLUSTER_SHARE * len(matrix))))
     for k in range(2, upper + 1):
         labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(matrix)
-        if len(np.unique(labels)) < 2:
+        counts = np.bincount(labels, minlength=k)
+        if len(np.unique(labels)) < 2 or counts.min() < smallest:
             continue
         silhouettes[k] = float(silhouette_score(matrix, labels))
         labelings[k] = labels
@@ -133,12 +145,15 @@ def _cluster_finding(data, matrix, columns, rows, *, deep):
                    [("clusters.restated", {**common, "column": column, "ari": ari})]),
         )]
     sizes = np.bincount(labels, minlength=k) / len(labels)
+    significant = None if columns is None else _significant_traits(matrix, labels, k)
     profiles = []
     for cluster in range(k):
         profile = {"cluster": cluster + 1, "share": float(sizes[cluster])}
         if columns is not None:
             centre = matrix[labels == cluster].mean(axis=0)
-            top = np.argsort(-np.abs(centre), kind="stable")[:2]
+            # Only traits that differ beyond noise from the other rows.
+            top = [j for j in np.argsort(-np.abs(centre), kind="stable")
+                   if significant[cluster, j] and abs(centre[j]) >= MIN_TRAIT_SHIFT][:2]
             profile["traits"] = [
                 ["high" if centre[j] > 0 else "low", columns[j]] for j in top
             ]
@@ -166,6 +181,57 @@ def _cluster_finding(data, matrix, columns, rows, *, deep):
     )]
 
 
+def _significant_traits(matrix, labels, k):
+    """(k, n_columns) mask: the cluster differs from the other rows in that column.
+
+    Mann-Whitney tests of each cluster against the rest, Benjamini-Hochberg
+    across clusters and columns.
+    """
+    from scipy.stats import false_discovery_control, mannwhitneyu
+
+    p = np.ones((k, matrix.shape[1]))
+    for cluster in range(k):
+        inside = labels == cluster
+        if inside.all() or not inside.any():
+            continue
+        with np.errstate(all="ignore"):
+            p[cluster] = mannwhitneyu(matrix[inside], matrix[~inside], axis=0).pvalue
+    p = np.where(np.isfinite(p), p, 1.0)
+    return false_discovery_control(p.ravel()).reshape(p.shape) < TRAIT_ALPHA
+
+
+def cluster_matrix(data):
+    """Sample rows for clustering: the continuous columns, robustly tamed.
+
+    Levels of one column are not structure: one-hot dummies and numeric
+    columns with fewer than 3 values are left out (a random binary column
+    would otherwise split every cluster in two).  Values beyond Tukey's
+    far-out fences are clipped to them before standardising, so a few
+    extreme rows do not dominate the distances.  Returns ``(matrix,
+    columns)``; ``None`` when fewer than two such columns are left (k-means
+    splits one normal column with silhouette near 0.56).
+    """
+    sample = data.sample_frame
+    blocks, columns = [], []
+    for column in data.numeric:
+        values = sample[column].to_numpy(dtype=float)
+        if np.all(np.isnan(values)) or len(np.unique(values[~np.isnan(values)])) < 3:
+            continue
+        values = np.where(np.isnan(values), np.nanmedian(values), values)
+        q1, q3 = np.quantile(values, [0.25, 0.75])
+        if q3 > q1:
+            values = np.clip(values, q1 - OUTLIER_IQR * (q3 - q1), q3 + OUTLIER_IQR * (q3 - q1))
+        peak = np.abs(values).max()
+        values = values / peak if peak > 0 else values
+        std = values.std()
+        if std > 1e-12:
+            blocks.append((values - values.mean()) / std)
+            columns.append(column)
+    if len(blocks) < 2:
+        return None
+    return np.column_stack(blocks), columns
+
+
 def _target_agreement(data, rows, labels, profiles):
     """Adjusted Rand index with the first classification target; adds majorities."""
     from sklearn.metrics import adjusted_rand_score
@@ -189,12 +255,27 @@ def _target_agreement(data, rows, labels, profiles):
 
 
 def find_clusters(data):
-    """Clusters in the scaled features; strength is the silhouette."""
-    matrix, columns = data.design
-    if matrix.shape[1] == 0:
-        return []
+    """Clusters in the scaled features; strength is the silhouette.
+
+    Clustered on the continuous columns (:func:`cluster_matrix`); the one-hot
+    design (all columns) only when there is none, or to tell that clusters
+    found there just restate one column's levels.
+    """
     rows = _cluster_rows(data)
-    return _cluster_finding(data, matrix[rows], columns, rows, deep=False)
+    design, design_columns = data.design
+    continuous = cluster_matrix(data)
+    if continuous is None:
+        if design.shape[1] == 0:
+            return []
+        return _cluster_finding(data, design[rows], design_columns, rows, deep=False)
+    matrix, columns = continuous
+    found = _cluster_finding(data, matrix[rows], columns, rows, deep=False)
+    if found and found[0].strength == 0 and "restated_column" not in found[0].evidence \
+            and design.shape[1] > matrix.shape[1]:
+        whole = _cluster_finding(data, design[rows], design_columns, rows, deep=False)
+        if whole and "restated_column" in whole[0].evidence:
+            return whole
+    return found
 
 
 def find_deep_clusters(data):
@@ -211,11 +292,25 @@ def find_deep_clusters(data):
     return _cluster_finding(data, matrix, None, rows, deep=True)
 
 
+def _binary_once(data, matrix, columns):
+    """The design with one dummy per binary column: it is one dimension, not
+    two perfectly anti-correlated ones (which would lead every PCA)."""
+    sample = data.sample_frame
+    dropped = set()
+    for column in data.categorical:
+        values = sample[column]
+        if values.nunique(dropna=False) == 2 and values.notna().all():
+            first = sorted(map(str, values.unique()))[0]
+            dropped.add(next((c for c in columns if c == f"{column}={first}"), None))
+    keep = [j for j, c in enumerate(columns) if c not in dropped]
+    return matrix[:, keep], [columns[j] for j in keep]
+
+
 def find_principal_components(data):
     """Components needed for 90% of the variance; strength = 1 - needed / features."""
     from sklearn.decomposition import PCA
 
-    matrix, columns = data.design
+    matrix, columns = _binary_once(data, *data.design)
     n_features = matrix.shape[1]
     if n_features < 3 or len(matrix) < 3:
         return []
