@@ -77,6 +77,30 @@ def find_missing_values(data):
     )]
 
 
+def _float_columns(frame):
+    """The float columns of ``frame`` and their values as one array."""
+    columns = [c for c, dtype in frame.dtypes.items() if dtype.kind == "f"]
+    if not columns or frame.columns.has_duplicates:
+        return [], np.empty((len(frame), 0))
+    return columns, frame[columns].to_numpy(dtype=float)
+
+
+def _all_distinct(frame):
+    """Float columns whose present values are all different, at least 2 of them
+    and too many for one to cover ``NEAR_CONSTANT_SHARE`` of them (vectorised:
+    wide tables, benchmarks/bench_wide.py)."""
+    columns, values = _float_columns(frame)
+    if not columns:
+        return set()
+    ordered = np.sort(values, axis=0)  # missing values last
+    present = ~np.isnan(ordered)
+    n_present = present.sum(axis=0)
+    repeats = ((ordered[1:] == ordered[:-1]) & present[1:]).sum(axis=0)
+    spread = (repeats == 0) & (n_present >= 2) & (1 / np.maximum(n_present, 1)
+                                                  < NEAR_CONSTANT_SHARE)
+    return {c for c, keep in zip(columns, spread) if keep}
+
+
 def find_constant_columns(data):
     """Constant (strength 1) and near-constant columns.
 
@@ -84,7 +108,10 @@ def find_constant_columns(data):
     ``NEAR_CONSTANT_SHARE`` to 1 for a constant column.
     """
     constant, near = [], {}
+    spread = _all_distinct(data.frame)
     for column in data.frame.columns:
+        if column in spread:
+            continue  # every value its own: neither constant nor near-constant
         counts = data.frame[column].value_counts(sort=False)  # missing values left out
         if len(counts) <= 1:
             constant.append(column)
@@ -202,7 +229,10 @@ def identifier_columns(frame):
         return {}
     row_keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     found = {}
-    for column in frame.columns:
+    for column, dtype in frame.dtypes.items():
+        if (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+                and not IDENTIFIER_NAME.search(str(column))):
+            continue  # unnamed numbers are never identifiers (checked first: wide tables)
         values = frame[column]
         present = values.notna().to_numpy()
         if present.sum() < 2:
@@ -333,9 +363,12 @@ def find_row_numbers(data):
     """
     findings = []
     identifiers = _identifiers(data)
+    columns, values = _float_columns(data.frame)
+    fractional = {c for c, f in zip(columns, np.any(
+        (values != np.round(values)) & ~np.isnan(values), axis=0)) if f}
     for column in data.numeric:
-        if column in identifiers:
-            continue  # reported (and to be dropped) as an identifier
+        if column in identifiers or column in fractional:
+            continue  # an identifier (reported as such), or not whole numbers
         values = data.frame[column].dropna().to_numpy()
         if len(values) < 20 or np.any(values != np.round(values)):
             continue
