@@ -148,3 +148,29 @@ def test_image_report_renders_in_the_browser(cli_page, tmp_path):
     assert seen["images"] == seen["loaded"] == text.count("<img ") > 3
     assert seen["insights"] == text.count('<article class="sdm-insight"') > 3
     assert seen["resources"] == [] and requests == []
+
+
+def test_insight_reporter_mines_images_and_image_paths(folder):
+    from sklearn.decomposition import PCA
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skdeepmine.insight import InsightReporter
+
+    rng = np.random.RandomState(1)
+    y = np.array(sorted(SPOTS))[np.arange(90) % 3]
+    X = np.stack([_image(rng, SPOTS[c]) for c in y])[..., None].astype(float)
+    flat = FunctionTransformer(lambda images: images.reshape(len(images), -1))
+    reporter = InsightReporter(extractor=make_pipeline(flat, PCA(3)), random_state=0).fit(X, y)
+    balance = _finding(reporter.report_, "class_balance")
+    assert balance.evidence["counts"] == {c: 30 for c in SPOTS}
+    clusters = _finding(reporter.report_, "deep_clusters").evidence
+    # Every class has its own clusters, none mixes two.
+    assert {p["majority"] for p in clusters["profiles"]} == set(SPOTS)
+    assert all(p["purity"] == 1.0 for p in clusters["profiles"])
+    np.testing.assert_array_equal(reporter.transform(X), X)
+
+    paths, target = load_image_folder(folder[0], load_images=False, return_X_y=True)
+    by_path = InsightReporter().fit(paths, target)
+    assert sum(_finding(by_path.report_, "class_balance").evidence["counts"].values()) == 120
+    assert by_path.transform(paths) is paths

@@ -53,13 +53,14 @@ IMAGE_EN = {
     ),
     "image.clusters.title": "{k} clusters in the network's deep features ({layer})",
     "image.clusters": (
-        "K-means on the {layer} activations of {n} held-out samples finds {k} clusters "
+        "K-means on the {layer} activations of {n} samples finds {k} clusters "
         "(silhouette {silhouette:.2f}): {profiles:list}."
     ),
     "image.cluster.item": (
         "cluster {cluster} ({share:pct}): mostly {majority} ({purity:pct}), "
         "accuracy {accuracy:pct}"
     ),
+    "image.cluster.item.data": "cluster {cluster} ({share:pct}): mostly {majority} ({purity:pct})",
     "image.clusters.none.title": "No clear clusters in the deep features",
     "image.clusters.none": (
         "Looked for clusters in the {layer} activations: no split reaches a "
@@ -115,12 +116,13 @@ IMAGE_ZH = {
     ),
     "image.clusters.title": "网络深度特征（{layer}）中的 {k} 个簇",
     "image.clusters": (
-        "对 {n} 个留出样本的 {layer} 激活做 K-means，得到 {k} 个簇"
+        "对 {n} 个样本的 {layer} 激活做 K-means，得到 {k} 个簇"
         "（轮廓系数 {silhouette:.2f}）：{profiles:list}。"
     ),
     "image.cluster.item": (
         "簇 {cluster}（{share:pct}）：多为 {majority}（{purity:pct}），准确率 {accuracy:pct}"
     ),
+    "image.cluster.item.data": "簇 {cluster}（{share:pct}）：多为 {majority}（{purity:pct}）",
     "image.clusters.none.title": "深度特征中没有清晰的簇",
     "image.clusters.none": (
         "已在 {layer} 激活中寻找簇：没有划分的轮廓系数达到 {threshold:.2f}"

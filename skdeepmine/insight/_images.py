@@ -270,16 +270,13 @@ def _attribution_maps(model, pixels, y, classes, kind, seed):
                              "top_tenth_share": top_share}, **words)
 
 
-def _clusters(model, pixels, y, predicted, classes, max_clusters, seed):
+def _clusters(features, layer, y, predicted, max_clusters, seed):
+    """Clusters of the held-out samples in deep features; ``predicted`` may be None."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
     from sklearn.metrics import silhouette_score
     from sklearn.preprocessing import StandardScaler
 
-    from ..inspection import activations
-
-    layer = "embedding"
-    features = activations(model, pixels, layer)
     features = StandardScaler().fit_transform(features.reshape(len(features), -1))
     best = (-1.0, None, None)
     # At least 10 samples per cluster on average: fewer make silhouettes noise.
@@ -300,16 +297,19 @@ def _clusters(model, pixels, y, predicted, classes, max_clusters, seed):
     for cluster in range(k):
         member = labels == cluster
         values, counts = np.unique(y[member], return_counts=True)
-        profiles.append({
+        profile = {
             "cluster": cluster, "share": float(member.mean()),
             "majority": _name(values[np.argmax(counts)]),
             "purity": float(counts.max() / member.sum()),
-            "accuracy": float(np.mean(predicted[member] == y[member])),
-        })
+        }
+        if predicted is not None:
+            profile["accuracy"] = float(np.mean(predicted[member] == y[member]))
+        profiles.append(profile)
+    item = "image.cluster.item" if predicted is not None else "image.cluster.item.data"
     words = text(("image.clusters.title", {"k": k, "layer": layer}),
                  [("image.clusters", {"layer": layer, "n": len(y), "k": k,
                                       "silhouette": silhouette,
-                                      "profiles": [["image.cluster.item", p] for p in profiles]})])
+                                      "profiles": [[item, p] for p in profiles]})])
     points = PCA(2, random_state=seed).fit_transform(features)
     chart = {"type": "scatter", "x": points[:, 0].tolist(), "y": points[:, 1].tolist(),
              "groups": [f"cluster {c}" for c in labels],
@@ -388,8 +388,10 @@ def mine_samples(estimator, X, y, *, test_size, settings, kinds):
         _attribution_maps(model, pixels, y_test, classes, kind, settings.seed),
     ]
     if _has_embedding(model):
-        findings.append(_clusters(model, pixels, y_test, predicted, classes,
-                                  settings.max_clusters, settings.seed))
+        from ..inspection import activations
+
+        findings.append(_clusters(activations(model, pixels, "embedding"), "embedding", y_test,
+                                  predicted, settings.max_clusters, settings.seed))
     if kinds is not None:
         findings = [f for f in findings if f.kind in kinds or f.kind == "model"]
     from ._report import _describe
@@ -400,3 +402,21 @@ def mine_samples(estimator, X, y, *, test_size, settings, kinds):
         "trained_on": trained_on, "held_out": held_out,
     }
     return findings, summary
+
+
+def mine_sample_data(X, y, settings, extractor=None):
+    """Findings of :class:`InsightReporter` on images, signals or image paths.
+
+    Without a model there is no accuracy to judge: the class balance of
+    ``y`` and, with a fitted ``extractor``, clusters in its features.
+    """
+    findings = []
+    if y is not None:
+        y = np.asarray(y)
+        findings.append(_balance(y, np.unique(y), "target"))
+    if extractor is not None:
+        features = np.asarray(extractor.transform(X), dtype=float)
+        labels = y if y is not None else np.zeros(len(features), dtype=int)
+        findings.append(_clusters(features, type(extractor).__name__, labels, None,
+                                  settings.max_clusters, settings.seed))
+    return findings, {"n_rows": len(X), "sample_shape": list(np.shape(X)[1:])}

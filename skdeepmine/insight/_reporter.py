@@ -102,6 +102,9 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
 
     Arrays must be numeric; pass a pandas DataFrame to mine categorical
     (string) columns.  Missing and infinite values are accepted and reported.
+    Images ``(n, H, W[, C])``, 3-D signals and 1-D arrays of image file paths
+    get the class balance of ``y`` and, with ``extractor``, clusters in its
+    features; :meth:`InsightReport.from_estimator` judges a model on them.
 
     Examples
     --------
@@ -152,6 +155,14 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         self.random_state = random_state
 
     def _validate_X(self, X, *, reset):
+        from ..core._paths import looks_like_paths
+        from ._images import is_sample_input
+
+        if looks_like_paths(X):  # image file paths pass on as they came
+            return X
+        if is_sample_input(self, X):  # images and signals (_images.py)
+            return validate_data(self, X, reset=reset, dtype="numeric", allow_nd=True,
+                                 ensure_all_finite=False)
         if isinstance(X, pd.DataFrame):
             # Categorical columns stay as they are: only names and width are checked.
             validate_data(self, X, reset=reset, skip_check_array=True)
@@ -192,6 +203,15 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
         X_checked = self._validate_X(X, reset=True)
         if y is not None:
             _check_single_type(y)
+        from ._images import is_sample_input, mine_sample_data
+
+        if is_sample_input(self, X):
+            extractor = None
+            if self.extractor is not None:
+                extractor = self.extractor_ = fitted_extractor(self.extractor, X_checked, y)
+            findings, summary = mine_sample_data(X_checked, y, settings, extractor)
+            self.report_ = InsightReport(findings, summary=summary)
+            return self
         deep = None
         if self.extractor is not None:
             self.extractor_ = fitted_extractor(self.extractor, X_checked, y)
