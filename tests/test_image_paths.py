@@ -125,6 +125,12 @@ def test_path_input_errors_are_named(train_paths):
     with pytest.raises(TypeError, match=r"X\[1\] is int"):
         CNNClassifier(**FAST).fit([paths[0], 3] + list(paths[2:]), y)
     clf = CNNClassifier(**FAST).fit(paths, y)
+    # A lone path and an empty array of paths reached NumPy's "could not
+    # convert string to float" and sklearn's "Expected 2D array".
+    with pytest.raises(ValueError, match=r"single value .*pass a list holding its path"):
+        clf.predict(paths[0])
+    with pytest.raises(ValueError, match=r"empty array .*0 samples"):
+        clf.predict(np.array([], dtype=str))
     with pytest.raises(ValueError, match="fitted on samples of shape"):
         clf.set_params(color_mode="rgb").predict(paths)
 
@@ -151,5 +157,11 @@ def test_extractor_and_hybrid_read_paths_through_the_extractor(folders, train_pa
         cv=None, passthrough=False,
     ).fit(paths, y)
     assert hybrid.predict(paths).shape == (60,)
+    # Fitted on paths, the hybrid takes the same images as an array (as the
+    # CNN does): it said "X has 64 features, but ... expecting 1".
+    assert hybrid.n_features_in_ == 64
+    np.testing.assert_array_equal(hybrid.predict_proba(X), hybrid.predict_proba(paths))
+    with pytest.raises(ValueError, match="single value"):
+        hybrid.predict(paths[0])
     with pytest.raises(ValueError, match="passthrough=False"):
         HybridClassifier(extractor=extractor(), cv=None).fit(paths, y)

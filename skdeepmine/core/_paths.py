@@ -254,3 +254,26 @@ def read_image_paths(estimator, X):
         f"X holds file paths, but {type(estimator).__name__} was not fitted by a "
         "network that reads image files; pass an array of images."
     )
+
+
+def check_not_lone_path(estimator, X):
+    """Refuse a single path string and an empty array of paths by name.
+
+    Without this, a lone path reached NumPy's "could not convert string to
+    float" and an empty string array sklearn's "Expected 2D array"
+    (tests/test_image_paths.py).
+    """
+    name = type(estimator).__name__
+    if isinstance(X, (str, bytes, os.PathLike)):
+        X = str(X) if isinstance(X, str) else X  # np.str_ shown as plain text
+        raise ValueError(
+            f"X is a single value {X!r}, not a list of samples; to read one image "
+            f"file with {name}, pass a list holding its path: [{X!r}]."
+        )
+    dtype = getattr(X, "dtype", None)
+    if (dtype is not None and getattr(dtype, "kind", "") in "USO" and getattr(X, "ndim", 0) == 1
+            and len(X) == 0):
+        raise ValueError(
+            f"X is an empty array of {dtype} (0 samples, e.g. no image paths); "
+            f"{name} needs at least one sample."
+        )

@@ -18,7 +18,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._paths import image_paths_input, looks_like_paths
+from ._paths import check_not_lone_path, image_paths_input, looks_like_paths
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -53,6 +53,7 @@ def validate_X(estimator, X, *, reset, y=NO_Y, y_kwargs=None):
     returned in the fitted one.
     """
     _reject_sparse(X)
+    check_not_lone_path(estimator, X)
     if looks_like_paths(X):  # image files, read a batch at a time (_paths.py)
         X, y = image_paths_input(
             estimator, X, reset=reset, y=y, y_kwargs=y_kwargs, has_y=y is not NO_Y

@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from ..core._atomic import all_or_nothing
+from ..core._paths import looks_like_paths
 from ..features import NeuralFeatureExtractor
 from ._docs import _ATTRIBUTES_DOC, _PARAMS_DOC
 from ._folds import out_of_fold_features
@@ -209,6 +210,9 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
 
         self.extractor_ = extractor_
         self.estimator_ = estimator_
+        if looks_like_paths(X) and hasattr(extractor_, "n_features_in_"):
+            # Pixels per image, as for an array of the same images.
+            self.n_features_in_ = extractor_.n_features_in_
         self.n_deep_features_ = deep.shape[1]
         self._frame_features = as_frame
         self.deep_importance_share_, self.raw_importance_share_ = importance_shares(

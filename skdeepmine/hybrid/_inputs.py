@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import _check_feature_names
 
-from ..core._paths import looks_like_paths
+from ..core._paths import check_not_lone_path, looks_like_paths
 
 #: Prefix of the names of the extractor's features (``deep0``, ``deep1``, ...).
 DEEP_PREFIX = "deep"
@@ -36,6 +36,7 @@ def check_input(hybrid, X, *, reset):
             f"Sparse input is not supported by {name}; convert it with "
             "X.toarray() first."
         )
+    check_not_lone_path(hybrid, X)
     if not (hasattr(X, "shape") or hasattr(X, "__dataframe__") or looks_like_paths(X)):
         X = _as_array(X)
     shape = tuple(X.shape) if hasattr(X, "shape") else (len(X),)
@@ -67,7 +68,11 @@ def check_input(hybrid, X, *, reset):
         )
     _check_feature_names(hybrid, X, reset=reset)
     if reset:
+        # For paths fit() replaces this by the extractor's count of pixels,
+        # so the same images are accepted as an array (tests/test_hybrid.py).
         hybrid.n_features_in_ = n_features
+    elif looks_like_paths(X):
+        pass  # the extractor reads the files and checks their shape
     elif n_features != hybrid.n_features_in_:
         raise ValueError(
             f"X has {n_features} features, but {name} is expecting "
