@@ -183,6 +183,13 @@ class InsightReport:
         the deep vs raw importance and clusters in its deep features) read
         the held-out rows.
 
+        Images ``(n, H, W[, C])``, signals given to a CNN and 1-D arrays of
+        image file paths get image findings instead, on the held-out samples
+        of a classifier: per-class accuracy, confused class pairs and
+        suspected label errors with thumbnails, class-average attribution
+        maps, clusters in the network's ``embedding`` layer and the class
+        balance (see the user guide's "Images and signals").
+
         Parameters
         ----------
         estimator : estimator or Pipeline
