@@ -49,7 +49,8 @@ def test_class_errors_match_sklearns_confusion_matrix():
     # Always predicting the majority ("mid") misses every other class.
     assert errors.evidence["error_rate"]["high"] == 1.0
     assert errors.evidence["error_rate"]["mid"] == 0.0
-    assert errors.strength == 1.0
+    # Always the majority: chance level, said plainly and ranked last.
+    assert errors.evidence["at_chance"] and errors.strength == 0.01
 
 
 def test_a_perfect_regressor_leaves_no_unexplained_variance():

@@ -83,3 +83,35 @@ def test_clusters_ignore_a_binary_column_and_a_few_extreme_rows():
     found = by_name(InsightReport.from_data(X, kinds=["structure"], random_state=0))
     assert found["clusters"].strength == 0.0
     assert found["outliers"].evidence["n_outliers"] == 5
+
+
+def test_a_chance_level_model_says_so_and_its_errors_rank_last():
+    from sklearn.linear_model import LinearRegression
+
+    from skdeepmine.insight._model import find_class_errors, find_regression_errors
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "c"])
+    X["c1"] = rng.choice(["x", "y", "z"], 400)
+    noise = rng.integers(0, 2, 400)
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0)
+    (errors,) = find_class_errors(tree.fit(X[["a", "b"]][:300], noise[:300]),
+                                  X[["a", "b"]][300:], noise[300:])
+    assert errors.evidence["at_chance"] and errors.strength <= 0.01
+    assert errors.title.startswith("The model does no better than chance")
+    low, high = errors.evidence["balanced_accuracy_interval"]
+    assert low <= 0.5 <= high
+    signal = ((X["a"] > 0) ^ (rng.random(400) < 0.1)).astype(int).to_numpy()
+    (errors,) = find_class_errors(tree.fit(X[["a", "b"]][:300], signal[:300]),
+                                  X[["a", "b"]][300:], signal[300:])
+    assert not errors.evidence["at_chance"] and errors.title.startswith("Most errors on")
+    target = rng.normal(size=400)
+    model = LinearRegression().fit(X[["a", "b"]][:300], target[:300])
+    (errors,) = find_regression_errors(model, X[["a", "b"]][300:], target[300:])
+    assert errors.evidence["r2"] <= 0 and errors.strength <= 0.01
+    assert errors.title.startswith("The model does no better than predicting the mean")
+    # PCA counts a 3-level column as 2 dimensions (all 3 dummies add one of no variance).
+    pca = next(i for i in InsightReport.from_data(X, kinds=["structure"], random_state=0)
+               .insights if i.name == "principal_components")
+    assert pca.evidence["n_features"] == 5
+    assert min(pca.evidence["explained_variance_ratio"]) > 0.05

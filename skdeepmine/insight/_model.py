@@ -26,6 +26,26 @@ PREDICT_CELLS = 5_000_000
 #: Units (features or groups) listed with their cost in the message.
 LISTED = 8
 
+#: Strength of an error finding when the model does no better than chance:
+#: listed, plainly, below every real finding.
+CHANCE_STRENGTH = 0.01
+
+
+def balanced_accuracy_interval(matrix):
+    """95% interval of the balanced accuracy from a confusion matrix.
+
+    Each present class's recall gets an Agresti-Coull variance; the balanced
+    accuracy is their mean.
+    """
+    support = matrix.sum(axis=1)
+    present = support > 0
+    hits = np.diag(matrix)[present]
+    n = support[present]
+    adjusted = (hits + 1) / (n + 2)
+    se = np.sqrt(np.sum(adjusted * (1 - adjusted) / (n + 2))) / present.sum()
+    balanced = float(np.mean(hits / n))
+    return balanced - 1.96 * se, balanced + 1.96 * se
+
 
 def final_step(estimator):
     """The last estimator of a Pipeline (or the estimator itself)."""
@@ -214,8 +234,9 @@ def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
     relied_names = [r["name"] for r in records if r["relied"]]
     covered = {c for r in records if r["relied"] for c in r["columns"]}
     unused = [r["name"] for r in records if not r["group"] and r["name"] not in covered]
-    parts = [("importance.lead", {"n_rows": len(y), "n_repeats": n_repeats, "score": score})]
     listed = [r for r in records if r["relied"]][:LISTED]
+    lead = "importance.lead" if listed else "importance.lead.none"
+    parts = [(lead, {"n_rows": len(y), "n_repeats": n_repeats, "score": score})]
     if listed:
         parts.append(("importance.items", {"items": [
             ("importance.item", {"name": r["name"], "mean": r["mean"], "half": r["half_width"]})
@@ -279,28 +300,39 @@ def find_class_errors(estimator, X, y):
     np.fill_diagonal(off, 0)
     accuracy = float(np.trace(matrix) / matrix.sum())
     balanced = float(balanced_accuracy_score(y, predicted))
+    low, high = balanced_accuracy_interval(matrix)
+    chance = 1.0 / max(int(present.sum()), 1)
+    at_chance = low <= chance
     params = {"accuracy": accuracy, "balanced": balanced, "worst": labels[worst],
-              "error": float(errors[worst]), "support": int(support[worst])}
+              "error": float(errors[worst]), "support": int(support[worst]),
+              "low": low, "high": high, "chance": chance}
     parts = [("class_errors.lead", params)]
+    if at_chance:
+        parts.append(("class_errors.chance", params))
     if errors[worst] > 0:
         parts.append(("class_errors.worst", params))
         if off[worst].sum():
             into = int(np.argmax(off[worst]))
             parts.append(("class_errors.into", {"into": labels[into],
                                                 "n_into": int(off[worst, into])}))
-        title = ("class_errors.title", params)
+        title = ("class_errors.chance.title" if at_chance else "class_errors.title", params)
     else:
         parts.append(("class_errors.none", params))
         title = ("class_errors.none.title", params)
     return [Insight(
         kind="model",
         name="class_errors",
-        strength=float(errors[worst]),
+        # A model at chance level has no errors worth ranking first: its
+        # finding says so, below the data findings.
+        strength=min(CHANCE_STRENGTH, float(errors[worst])) if at_chance
+        else float(errors[worst]),
         evidence={
             "classes": labels, "confusion_matrix": matrix,
             "error_rate": dict(zip(labels, errors.round(6))),
             "support": dict(zip(labels, support)),
             "accuracy": accuracy, "balanced_accuracy": balanced,
+            "balanced_accuracy_interval": [low, high], "chance": chance,
+            "at_chance": bool(at_chance),
         },
         chart={
             "type": "heatmap", "matrix": matrix, "row_labels": labels,
@@ -331,16 +363,21 @@ def find_regression_errors(estimator, X, y):
     worst = max(filled, key=filled.get)
     params = {"r2": r2, "mae": mae, "worst": worst, "worst_mae": filled[worst],
               "n_rows": len(y), "others": [[k, v] for k, v in filled.items() if k != worst]}
+    at_chance = r2 <= 0  # no better than predicting the mean
+    parts = [("regression_errors", params)] + (
+        [("regression_errors.chance", params)] if at_chance else [])
     return [Insight(
         kind="model",
         name="regression_errors",
-        strength=float(np.clip(1.0 - r2, 0.0, 1.0)),
-        evidence={"r2": r2, "mae": mae, "mae_by_target_third": by_part, "n_rows": len(y)},
+        strength=CHANCE_STRENGTH if at_chance else float(np.clip(1.0 - r2, 0.0, 1.0)),
+        evidence={"r2": r2, "mae": mae, "mae_by_target_third": by_part, "n_rows": len(y),
+                  "at_chance": bool(at_chance)},
         chart={
             "type": "scatter", "x": y[:1000], "y": predicted[:1000], "diagonal": True,
             **chart_text(xlabel=("chart.actual", {}), ylabel=("chart.prediction", {})),
         },
-        **text(("regression_errors.title", params), [("regression_errors", params)]),
+        **text(("regression_errors.chance.title" if at_chance else "regression_errors.title",
+                params), parts),
     )]
 
 

@@ -293,15 +293,21 @@ def find_deep_clusters(data):
 
 
 def _binary_once(data, matrix, columns):
-    """The design with one dummy per binary column: it is one dimension, not
-    two perfectly anti-correlated ones (which would lead every PCA)."""
+    """The design without the first dummy of each complete categorical column.
+
+    A column of L levels spans L - 1 dimensions: a binary one is one
+    dimension, not two perfectly anti-correlated ones (which would lead every
+    PCA), and all L dummies would add a dimension of no variance.
+    """
     sample = data.sample_frame
+    present = set(columns)
     dropped = set()
     for column in data.categorical:
         values = sample[column]
-        if values.nunique(dropna=False) == 2 and values.notna().all():
-            first = sorted(map(str, values.unique()))[0]
-            dropped.add(next((c for c in columns if c == f"{column}={first}"), None))
+        if values.notna().all():
+            names = [c for c in (f"{column}={v}" for v in values.unique()) if c in present]
+            if len(names) >= 2:
+                dropped.add(sorted(names)[0])
     keep = [j for j, c in enumerate(columns) if c not in dropped]
     return matrix[:, keep], [columns[j] for j in keep]
 

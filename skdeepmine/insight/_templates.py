@@ -167,6 +167,10 @@ EN = {
         "features, together) was shuffled {n_repeats} times; the cost in {score:word} "
         "with a 95% interval over the rows:"
     ),
+    "importance.lead.none": (
+        "On {n_rows} held-out rows, each feature (and each group of redundant "
+        "features, together) was shuffled {n_repeats} times."
+    ),
     "importance.item": "{name} {mean:num} ± {half:num}",
     "importance.items": "{items:list}.",
     "importance.group": (
@@ -197,6 +201,20 @@ EN = {
     ),
     "class_errors.into": "They are mostly predicted as {into} ({n_into} rows).",
     "class_errors.none": "Every held-out row is classified correctly.",
+    "class_errors.chance.title": (
+        "The model does no better than chance (balanced accuracy {balanced:pct})"
+    ),
+    "class_errors.chance": (
+        "Its 95% interval, {low:pct} to {high:pct}, includes chance ({chance:pct}): "
+        "the model learnt nothing the held-out rows confirm, so its errors say "
+        "nothing about the data."
+    ),
+    "regression_errors.chance.title": (
+        "The model does no better than predicting the mean (held-out R^2 {r2:.2f})"
+    ),
+    "regression_errors.chance": (
+        "An R^2 of 0 or less: the model learnt nothing the held-out rows confirm."
+    ),
     "regression_errors.title": (
         "Held-out R^2 {r2:.2f}; errors largest for {worst:word} values"
     ),
@@ -470,6 +488,9 @@ ZH = {
         "在 {n_rows} 个留出行上，每个特征（以及每组冗余特征，整体）被打乱 {n_repeats} 次；"
         "{score:word}的损失及其在各行上的 95% 区间："
     ),
+    "importance.lead.none": (
+        "在 {n_rows} 个留出行上，每个特征（以及每组冗余特征，整体）被打乱 {n_repeats} 次。"
+    ),
     "importance.item": "{name} {mean:num} ± {half:num}",
     "importance.items": "{items:list}。",
     "importance.group": (
@@ -492,6 +513,13 @@ ZH = {
     "class_errors.worst": "{worst} 被错分最多：其 {support} 行中有 {error:pct} 被错分。",
     "class_errors.into": "它们大多被预测为 {into}（{n_into} 行）。",
     "class_errors.none": "每个留出行都分类正确。",
+    "class_errors.chance.title": "模型不比随机猜测更好（平衡准确率 {balanced:pct}）",
+    "class_errors.chance": (
+        "其 95% 区间 {low:pct} 至 {high:pct} 包含随机水平（{chance:pct}）："
+        "模型没有学到留出数据能证实的规律，它的错误也说明不了数据。"
+    ),
+    "regression_errors.chance.title": "模型不比预测均值更好（留出 R^2 {r2:.2f}）",
+    "regression_errors.chance": "R^2 不大于 0：模型没有学到留出数据能证实的规律。",
     "regression_errors.title": "留出 R^2 {r2:.2f}；{worst:word}值处误差最大",
     "regression_errors": (
         "在 {n_rows} 个留出行上模型的 R^2 为 {r2:.2f}（MAE {mae:num}）。目标{worst:word}"
