@@ -127,7 +127,7 @@ def test_cli_reports_an_image_folder(cli_page, tmp_path, capsys):
     assert status == 0
     page = out.read_text(encoding="utf-8")
     assert "suspected label error" in page and "data:image/png;base64," in page
-    assert "Held-out accuracy" in page and "Where the network looks" in page
+    assert "Held-out accuracy" in page and "Where the model looks" in page
 
     (tmp_path / "one" / "only").mkdir(parents=True)
     Image.fromarray(_image(np.random.RandomState(0), (1, 1))).save(

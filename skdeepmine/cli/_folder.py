@@ -84,6 +84,14 @@ def run_folder_report(args, progress):
     progress.step(f"Writing {args.output}")
     title = f"skdeepmine report: {os.path.basename(os.path.normpath(folder))}"
     summary = {"data": folder, **report.summary}
+    from . import _undrawable
+
+    missing_glyphs = _undrawable(report, args.lang)
+    if missing_glyphs:  # class names no installed font can draw (as for CSV reports)
+        summary["labels_the_figures_cannot_draw"] = (
+            "no installed font has their characters (install a CJK font such as "
+            "fonts-noto-cjk): " + "; ".join(missing_glyphs[:20])
+        )
     final = InsightReport(report.insights, title=title, summary=summary)
     write_atomically(args.output, final.to_html(lang=args.lang))
     progress.done(f"Report written to {args.output}")

@@ -31,7 +31,7 @@ IMAGE_EN = {
     "image.confusion.none": (
         "Looked for confused classes: every held-out sample was predicted as its own class."
     ),
-    "image.attribution.title": "Where the network looks: class-average {method} maps",
+    "image.attribution.title": "Where the model looks: class-average {method} maps",
     "image.attribution": (
         "Averaged over the held-out samples of each class ({method}), the strongest "
         "attribution lies at {peaks:list}; {top_share:pct} of the attribution falls in "
@@ -97,7 +97,7 @@ IMAGE_ZH = {
     ),
     "image.confusion.none.title": "没有类别被混淆",
     "image.confusion.none": "已检查混淆的类别：每个留出样本都被预测为其自身类别。",
-    "image.attribution.title": "网络关注的位置：各类别平均的 {method} 图",
+    "image.attribution.title": "模型关注的位置：各类别平均的 {method} 图",
     "image.attribution": (
         "按类别对留出样本平均（{method}），最强的归因位于 {peaks:list}；"
         "{top_share:pct} 的归因落在前十分之一的位置。"

@@ -118,7 +118,7 @@ def undrawable_labels(labels):
 def chart_labels(chart):
     """Every piece of data text a chart draws (for :func:`undrawable_labels`)."""
     texts = [chart.get(key) for key in ("title", "xlabel", "ylabel")]
-    for key in ("labels", "row_labels", "col_labels"):
+    for key in ("labels", "row_labels", "col_labels", "captions"):
         texts.extend(chart.get(key) or [])
     if chart.get("groups") is not None:
         texts.extend(dict.fromkeys(chart["groups"]))
