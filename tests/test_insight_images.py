@@ -122,20 +122,37 @@ def cli_page(folder, tmp_path_factory):
     return status, out
 
 
-def test_cli_reports_an_image_folder(cli_page, tmp_path, capsys):
+def test_cli_reports_an_image_folder(cli_page):
     status, out = cli_page
     assert status == 0
     page = out.read_text(encoding="utf-8")
     assert "suspected label error" in page and "data:image/png;base64," in page
     assert "Held-out accuracy" in page and "Where the model looks" in page
 
-    (tmp_path / "one" / "only").mkdir(parents=True)
-    Image.fromarray(_image(np.random.RandomState(0), (1, 1))).save(
-        tmp_path / "one" / "only" / "a.png")
-    capsys.readouterr()
-    assert main(["report", str(tmp_path / "one"), "--output", str(tmp_path / "x.html")]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "at least two" in err[0]
+
+
+def test_cli_bad_image_folders_give_one_line_and_status_2(tmp_path, capsys):
+    pixels = _image(np.random.RandomState(0), (1, 1))
+    for folder, files in {"one": ["only/a.png", "only/b.png"], "lonely": ["x/a.png", "y/b.png",
+                          "y/c.png"], "empty": []}.items():
+        (tmp_path / folder).mkdir()
+        for name in files:
+            (tmp_path / folder / name).parent.mkdir(exist_ok=True)
+            Image.fromarray(pixels).save(tmp_path / folder / name)
+    (tmp_path / "empty" / "cat").mkdir()
+    cases = {
+        "one": ([], "a report needs at least two"),
+        "lonely": ([], "class folder(s) x hold fewer than 2 images"),
+        "empty": ([], "No images under"),
+        "one ": (["--target", "y"], "--target is for CSV files"),
+    }
+    for folder, (extra, expected) in cases.items():
+        capsys.readouterr()
+        status = main(["report", str(tmp_path / folder.strip()), "--output",
+                       str(tmp_path / "x.html"), *extra])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert status == 2 and len(err) == 1 and expected in err[0], (folder, err)
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_image_report_renders_in_the_browser(cli_page, tmp_path):
