@@ -93,6 +93,8 @@ def test_image_report_finds_planted_label_errors_accuracy_and_patches(image_repo
     assert _finding(report, "label_errors").chart["type"] == "images"
     assert "疑似标注错误" in report.to_markdown(lang="zh")
     json.loads(report.to_json())
+    with pytest.raises(ValueError, match=r"not fitted on: \['elsewhere'\]"):
+        InsightReport.from_estimator(clf, X_test[:2], np.array(["left", "elsewhere"]))
 
 
 def test_signal_classifier_report_peaks_at_the_bump():

@@ -373,6 +373,13 @@ def mine_samples(estimator, X, y, *, test_size, settings, kinds):
         keep = np.sort(np.random.RandomState(settings.seed).choice(
             len(y_test), settings.max_rows, replace=False))
         X_test, y_test, test_index = X_test[keep], y_test[keep], test_index[keep]
+    unseen = sorted(set(np.unique(y_test).tolist()) - set(np.asarray(model.classes_).tolist()),
+                    key=str)
+    if unseen:
+        raise ValueError(
+            f"y holds labels the classifier was not fitted on: {unseen[:5]}; its classes "
+            f"are {np.asarray(model.classes_).tolist()[:20]}."
+        )
     pixels = _pixels(model, X_test)
     kind = _sample_kind(model, pixels)
     classes = np.asarray(model.classes_)
