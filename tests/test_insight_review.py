@@ -115,3 +115,28 @@ def test_a_chance_level_model_says_so_and_its_errors_rank_last():
                .insights if i.name == "principal_components")
     assert pca.evidence["n_features"] == 5
     assert min(pca.evidence["explained_variance_ratio"]) > 0.05
+
+
+def test_identifiers_string_or_numeric_are_reported_and_mined_as_nothing_else():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"customer_id": np.arange(300), "order_ref": [f"R{i:04d}" for i in range(300)],
+                      "tenure": rng.normal(size=300), "x": rng.normal(size=300),
+                      "z": rng.normal(size=300)})
+    y = pd.Series((X["tenure"] > 0).astype(int), name="churn")
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+
+    # As the CLI does: the model's pipeline leaves the identifiers out.
+    model = make_pipeline(make_column_transformer(("passthrough", ["tenure", "x", "z"])),
+                          DecisionTreeClassifier(max_depth=2, random_state=0))
+    report = InsightReport.from_estimator(
+        model, X, y, n_repeats=2,
+        kinds=["data_quality", "relationships", "structure"], random_state=0)
+    found = {}
+    for i in report.insights:
+        found.setdefault(i.name, i)
+    assert {"customer_id", "order_ref"} <= set(found["identifier_columns"].evidence["columns"])
+    tested = {t["column"] for t in found["related_features"].evidence["tests"]}
+    assert tested == {"tenure", "x", "z"}
+    assert found["principal_components"].evidence["n_features"] == 3
+    assert set(found["permutation_importance"].evidence["importances_mean"]) == {"tenure", "x", "z"}

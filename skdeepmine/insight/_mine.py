@@ -172,16 +172,23 @@ def mine(X, y, settings, *, kinds, task="auto", feature_names=None, deep=None,
     targets = targets_from(y, len(frame), name="target" if name is None else str(name),
                            task=task)
     data = MiningData(frame, targets, settings, deep=deep)
+    # Identifiers (string or numeric) are reported by the data-quality
+    # miners and mined as nothing else: not tested, clustered, or shuffled.
+    identifiers = [c for c in _quality.identifier_columns(frame) if c in frame.columns]
+    features = data
+    if identifiers and len(identifiers) < frame.shape[1]:
+        features = MiningData(frame.drop(columns=identifiers), targets, settings, deep=deep)
     findings = []
     # The miners make many small OpenMP/BLAS calls (k-means, nearest
     # neighbours): on a shared or busy machine, thread start-up and
     # oversubscription make them ~30x slower than running on one thread.
     with threadpool_limits(limits=1):
         for kind in kinds:
+            seen = data if kind == "data_quality" else features
             for miner in DATA_MINERS[kind]:
-                found = miner(data)
+                found = miner(seen)
                 if not found:
-                    found = [f for f in [_nothing_found(miner, kind, data)] if f is not None]
+                    found = [f for f in [_nothing_found(miner, kind, seen)] if f is not None]
                 findings.extend(found)
     if model is not None:
         from ._model import mine_model
@@ -189,8 +196,8 @@ def mine(X, y, settings, *, kinds, task="auto", feature_names=None, deep=None,
         estimator, X_test, y_test = model
         findings += mine_model(
             estimator, X_test, y_test, n_repeats=n_repeats, seed=data.seed(41),
-            groups=_relations.redundancy_groups(data),
-            screening=_screening(data),
+            groups=_relations.redundancy_groups(features),
+            screening=_screening(features), skip=identifiers,
         )
     summary = {
         "n_rows": data.n_rows,

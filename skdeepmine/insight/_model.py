@@ -197,7 +197,7 @@ def _interval(costs):
 
 
 def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
-                                screening=None):
+                                screening=None, skip=()):
     """Score lost on held-out data when each feature, or group, is shuffled.
 
     Each feature is shuffled alone and each group of redundant features
@@ -213,7 +213,8 @@ def find_permutation_importance(estimator, X, y, *, n_repeats, seed, groups=(),
     (accuracy for classifiers, R^2 for regressors), clipped to [0, 1]; 0 when
     nothing is relied on.
     """
-    columns = _column_names(X)
+    skipped = set(skip)
+    columns = [c for c in _column_names(X) if c not in skipped]
     units, rest = _units(columns, groups, screening or {})
     if rest:
         units.append(("rest", rest, True))
@@ -417,12 +418,13 @@ def find_deep_share(estimator):
     )]
 
 
-def mine_model(estimator, X, y, *, n_repeats, seed, groups=(), screening=None):
+def mine_model(estimator, X, y, *, n_repeats, seed, groups=(), screening=None, skip=()):
     """Every fitted-model finding for ``estimator`` on held-out ``X``, ``y``.
 
     ``groups`` are the redundancy groups shuffled together, ``screening``
     the relevance of each column (name to score) that picks the features
-    shuffled one by one on wide tables.
+    shuffled one by one on wide tables; ``skip`` the columns (identifiers)
+    not shuffled.
     """
     from threadpoolctl import threadpool_limits
 
@@ -430,7 +432,7 @@ def mine_model(estimator, X, y, *, n_repeats, seed, groups=(), screening=None):
     with threadpool_limits(limits=1):
         findings = find_permutation_importance(
             estimator, X, y, n_repeats=n_repeats, seed=seed, groups=groups,
-            screening=screening,
+            screening=screening, skip=skip,
         )
         if is_classifier(estimator):
             findings += find_class_errors(estimator, X, y)
