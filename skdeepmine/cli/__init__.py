@@ -244,17 +244,24 @@ def _run_report(args, progress):
     from threadpoolctl import threadpool_limits
 
     from ._compare import (
+        MAX_MODEL_FEATURES,
         MODEL_NAMES,
         SINGLE_THREAD_ROWS,
         candidates,
         cross_validate,
         pipeline,
+        screened,
     )
 
     keys = args.models or list(MODEL_NAMES)
     models = candidates(task, epochs=args.epochs, random_state=args.random_state, keys=keys)
     progress.step(f"Cross-validating {len(models)} models ({args.cv}-fold)")
     features = X.drop(columns=identifiers)
+    screening = (f"the models saw the {MAX_MODEL_FEATURES} of {features.shape[1]} features "
+                 "most related to the target (univariate F-test inside each training fold)"
+                 if screened(features) else None)
+    if screening:
+        progress.item(screening)
     table, _ = cross_validate(
         features, y, task, models, cv=args.cv, random_state=args.random_state,
         progress=progress,
@@ -284,6 +291,8 @@ def _run_report(args, progress):
                + (f", the {table.attrs['duplicate_rows']} repeated rows kept in the fold of "
                   "their copies" if table.attrs.get("duplicate_rows") else ""),
                "best_model": table["Model"].iloc[0]}
+    if screening:
+        summary["feature_screening"] = screening
     if args.drop:
         summary["dropped_columns"] = ", ".join(args.drop)
     if identifiers:
