@@ -140,3 +140,28 @@ def test_identifiers_string_or_numeric_are_reported_and_mined_as_nothing_else():
     assert tested == {"tenure", "x", "z"}
     assert found["principal_components"].evidence["n_features"] == 3
     assert set(found["permutation_importance"].evidence["importances_mean"]) == {"tenure", "x", "z"}
+
+
+def test_the_commands_summary_table_and_overview_are_translated():
+    from skdeepmine.insight import Insight
+    from skdeepmine.insight._plots import draw_overview
+
+    finding = Insight(kind="model", name="n", strength=0.5, title="t", message="m")
+    table = pd.DataFrame({"Rank": [1], "Model": ["Decision tree"],
+                          "Balanced accuracy": ["0.5 ± 0.1"], "Fit time per fold (s)": ["0.1"]})
+    summary = {"estimator": "Pipeline ending in DecisionTreeClassifier",
+               "cross_validation": "3-fold stratified, the 4 repeated rows kept in the fold of "
+                                   "their copies",
+               "best_model": "Decision tree", "left_out_of_the_models": "编号 (identifiers)",
+               "dropped_columns": "a"}
+    page = InsightReport([finding], summary=summary,
+                         tables={"Model comparison": table}).to_html(lang="zh")
+    for english in ["Pipeline ending", "fold", "Decision tree", "Left out", "identifiers",
+                    "Dropped columns", "Model comparison", "Balanced accuracy", "Rank"]:
+        assert english not in page, english
+    for chinese in ["以 DecisionTreeClassifier 结尾的流水线", "3 折分层，4 个重复行与其副本留在同一折",
+                    "决策树", "编号（标识符）", "模型比较", "平衡准确率"]:
+        assert chinese in page, chinese
+    ax = draw_overview([finding], lang="zh")
+    assert ax.get_xlabel() == "强度"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["模型"]

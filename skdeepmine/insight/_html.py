@@ -7,6 +7,7 @@ nothing from anywhere else.
 
 import html
 import json
+import re
 
 import numpy as np
 
@@ -49,8 +50,36 @@ _HIDDEN = {"numeric_columns", "categorical_columns", "kinds", "held_out"}
 #: Summary keys with a label of their own in every language.
 _LABELLED = {
     "n_rows", "n_columns", "targets", "rows_sampled", "deep_features", "estimator",
-    "trained_on", "data", "cross_validation", "best_model",
+    "trained_on", "data", "cross_validation", "best_model", "left_out_of_the_models",
+    "dropped_columns", "values_clipped", "labels_the_figures_cannot_draw",
 }
+
+_FOLDS = re.compile(
+    r"^(\d+)-fold( stratified)?(?:, the (\d+) repeated rows kept in the fold of their copies)?$")
+
+
+def table_text(value, lang):
+    """A cell, heading or model name of the command's tables, in ``lang``."""
+    from ._templates import TEMPLATES
+
+    if lang == "en" or not isinstance(value, str):
+        return value
+    return TEMPLATES[lang].get(f"table.{value}", value)
+
+
+def _localised_value(key, value, lang):
+    """The command's English summary values, in ``lang``."""
+    if key == "estimator" and value.startswith("Pipeline ending in "):
+        return label("summary.pipeline", lang, name=value[len("Pipeline ending in "):])
+    if key == "cross_validation" and _FOLDS.match(value):
+        k, stratified, repeated = _FOLDS.match(value).groups()
+        text = label("summary.folds_stratified" if stratified else "summary.folds", lang, k=k)
+        return text + (label("summary.folds_repeated", lang, n=repeated) if repeated else "")
+    if key == "left_out_of_the_models" and value.endswith(" (identifiers)"):
+        return label("summary.identifiers", lang, columns=value[:-len(" (identifiers)")])
+    if key == "best_model":
+        return table_text(value, lang)
+    return value
 
 
 def summary_items(summary, lang="en"):
@@ -77,6 +106,8 @@ def summary_items(summary, lang="en"):
                      else label("summary.split", lang, train=split[0], test=split[1]))
         elif isinstance(value, (dict, list)):
             value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, str) and lang != "en":
+            value = _localised_value(key, value, lang)
         name = (label(f"summary.{key}", lang) if key in _LABELLED
                 else key.replace("_", " ").capitalize())
         items.append((name, str(value)))
@@ -100,11 +131,11 @@ def _cell(value):
     return f"<td>{_escape(value)}</td>"
 
 
-def render_table(table):
+def render_table(table, lang="en"):
     """An HTML table of a DataFrame (index left out)."""
-    head = "".join(f"<th>{_escape(c)}</th>" for c in table.columns)
+    head = "".join(f"<th>{_escape(table_text(c, lang))}</th>" for c in table.columns)
     body = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>"
+        "<tr>" + "".join(_cell(table_text(v, lang)) for v in row) + "</tr>"
         for row in table.itertuples(index=False)
     )
     return f'<table class="sdm-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -155,12 +186,14 @@ def render_body(report, lang="en"):
             + "</ul>"
         )
     for name, table in report.tables.items():
-        parts.append(f"<section><h2>{_escape(name)}</h2>{render_table(table)}</section>")
+        parts.append(f"<section><h2>{_escape(table_text(name, lang))}</h2>"
+                     f"{render_table(table, lang)}</section>")
     parts.append(f"<section><h2>{_escape(label('page.findings', lang))}</h2>")
     if found:
         parts.append(f'<p class="sdm-note">{_escape(label("page.ranked", lang))}</p>')
         parts.append(
-            f"<figure>{_img(draw_overview(found), label('page.overview', lang))}</figure>"
+            f"<figure>{_img(draw_overview(found, lang=lang), label('page.overview', lang))}"
+            "</figure>"
         )
         parts.extend(
             _render_insight(number, insight, lang)

@@ -273,8 +273,11 @@ _DRAWERS = {
 }
 
 
-def draw_overview(insights, ax=None, *, limit=20):
-    """Bar chart of the strongest findings' strengths, coloured by kind."""
+def draw_overview(insights, ax=None, *, limit=20, lang="en"):
+    """Bar chart of the strongest findings' strengths, coloured by kind (axis and
+    legend in ``lang``)."""
+    from ._text import label
+
     shown = list(insights)[:limit]
     if ax is None:
         lines = sum(_wrap(i.title, 60).count("\n") + 1 for i in shown)
@@ -285,12 +288,18 @@ def draw_overview(insights, ax=None, *, limit=20):
     ax.set_yticks(positions, [_wrap(i.title, 60) for i in shown], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("strength", fontsize=9)
+    ax.set_xlabel(label("chart.strength", lang), fontsize=9)
     from matplotlib.patches import Patch
 
     kinds = list(dict.fromkeys(i.kind for i in shown))
     if kinds:
-        ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k.replace("_", " ")) for k in kinds],
+        def kind_name(kind):
+            try:
+                return label(f"kind.{kind}", lang)
+            except KeyError:  # a kind without a template of its own
+                return kind.replace("_", " ")
+
+        ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=kind_name(k)) for k in kinds],
                   fontsize=8, loc="lower right")
     _plain_text(ax)
     return ax
