@@ -214,8 +214,9 @@ class InsightReport:
         -----
         Permutation importance shuffles each feature alone and each group of
         redundant features (association at least 0.9) together, ``n_repeats``
-        times; a feature or group is relied on when the 95% interval of its
-        mean cost lies above 0.  Tables wider than 30 columns shuffle the 30
+        times; a feature or group is relied on when the paired test of its
+        cost over the held-out rows is significant (Benjamini-Hochberg across
+        features, q < 0.05).  Tables wider than 30 columns shuffle the 30
         features most related to the target one by one and the others as one
         block.
 
