@@ -193,3 +193,25 @@ def test_insight_reporter_mines_images_and_image_paths(folder):
     by_path = InsightReporter().fit(paths, target)
     assert sum(_finding(by_path.report_, "class_balance").evidence["counts"].values()) == 120
     assert by_path.transform(paths) is paths
+
+
+def test_signal_regressor_report_gets_r2_largest_errors_and_the_bump():
+    from sklearn.metrics import r2_score
+
+    from skdeepmine import CNNRegressor
+
+    rng = np.random.RandomState(0)
+    n, length = 120, 32
+    height = rng.uniform(1, 3, size=n)
+    X = rng.normal(scale=0.1, size=(n, length, 1))
+    X[:, 12:16, 0] += height[:, None]
+    reg = CNNRegressor(input_kind="signal", **{**FAST, "rescale": None, "epochs": 10}).fit(
+        X[:90], height[:90])
+    report = InsightReport.from_estimator(reg, X[90:], height[90:], random_state=0)
+    errors = _finding(report, "regression_errors").evidence
+    predicted = reg.predict(X[90:])
+    assert errors["r2"] == pytest.approx(r2_score(height[90:], predicted))
+    assert errors["largest_errors"][0]["index"] == int(np.argmax(np.abs(predicted - height[90:])))
+    (peak,) = _finding(report, "attribution_maps").evidence["peaks"]
+    assert 10 <= peak["position"] <= 17, peak
+    assert "留出集 R^2" in report.to_markdown(lang="zh")

@@ -61,6 +61,15 @@ IMAGE_EN = {
         "accuracy {accuracy:pct}"
     ),
     "image.cluster.item.data": "cluster {cluster} ({share:pct}): mostly {majority} ({purity:pct})",
+    "image.cluster.item.regression": "cluster {cluster} ({share:pct}): mean target {mean:num}",
+    "image.regression.title": "Held-out R^2 {r2:.2f}",
+    "image.regression": (
+        "On {n_test} held-out samples the model reaches R^2 = {r2:.2f}. Largest errors: "
+        "{items:list}."
+    ),
+    "image.regression.item": "#{index} target {given:num}, predicted {predicted:num}",
+    "image.caption.regression": "#{index} {given:num} → {predicted:num}",
+    "image.chart.regression": "Largest errors (target → predicted)",
     "image.clusters.none.title": "No clear clusters in the deep features",
     "image.clusters.none": (
         "Looked for clusters in the {layer} activations: no split reaches a "
@@ -123,6 +132,12 @@ IMAGE_ZH = {
         "簇 {cluster}（{share:pct}）：多为 {majority}（{purity:pct}），准确率 {accuracy:pct}"
     ),
     "image.cluster.item.data": "簇 {cluster}（{share:pct}）：多为 {majority}（{purity:pct}）",
+    "image.cluster.item.regression": "簇 {cluster}（{share:pct}）：目标均值 {mean:num}",
+    "image.regression.title": "留出集 R^2 {r2:.2f}",
+    "image.regression": "模型在 {n_test} 个留出样本上的 R^2 = {r2:.2f}。最大的误差：{items:list}。",
+    "image.regression.item": "#{index} 目标 {given:num}，预测 {predicted:num}",
+    "image.caption.regression": "#{index} {given:num} → {predicted:num}",
+    "image.chart.regression": "最大的误差（目标 → 预测）",
     "image.clusters.none.title": "深度特征中没有清晰的簇",
     "image.clusters.none": (
         "已在 {layer} 激活中寻找簇：没有划分的轮廓系数达到 {threshold:.2f}"

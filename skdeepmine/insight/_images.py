@@ -230,7 +230,7 @@ def _attribution_method(model):
     return model, "occlusion"
 
 
-def _attribution_maps(model, pixels, y, classes, kind, seed):
+def _attribution_maps(model, pixels, y, classes, kind, seed, explain_class=True):
     from ..inspection import attributions
 
     subject, method = _attribution_method(model)
@@ -241,7 +241,8 @@ def _attribution_maps(model, pixels, y, classes, kind, seed):
         if len(rows) == 0:
             continue
         rows = rng.permutation(rows)[:ATTRIBUTION_SAMPLES]
-        values = np.abs(attributions(subject, pixels[rows], method=method, target=_name(c)))
+        values = np.abs(attributions(subject, pixels[rows], method=method,
+                                     target=_name(c) if explain_class else None))
         spatial = 2 if kind == "image" else 1
         values = values.reshape(values.shape[: 1 + spatial] + (-1,)).sum(axis=-1)
         average = values.mean(axis=0)
@@ -270,7 +271,7 @@ def _attribution_maps(model, pixels, y, classes, kind, seed):
                              "top_tenth_share": top_share}, **words)
 
 
-def _clusters(features, layer, y, predicted, max_clusters, seed):
+def _clusters(features, layer, y, predicted, max_clusters, seed, regression=False):
     """Clusters of the held-out samples in deep features; ``predicted`` may be None."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
@@ -304,8 +305,12 @@ def _clusters(features, layer, y, predicted, max_clusters, seed):
         }
         if predicted is not None:
             profile["accuracy"] = float(np.mean(predicted[member] == y[member]))
+        if regression:
+            profile = {"cluster": cluster, "share": float(member.mean()),
+                       "mean": float(np.mean(y[member]))}
         profiles.append(profile)
-    item = "image.cluster.item" if predicted is not None else "image.cluster.item.data"
+    item = ("image.cluster.item.regression" if regression else
+            "image.cluster.item" if predicted is not None else "image.cluster.item.data")
     words = text(("image.clusters.title", {"k": k, "layer": layer}),
                  [("image.clusters", {"layer": layer, "n": len(y), "k": k,
                                       "silhouette": silhouette,
@@ -345,11 +350,14 @@ def mine_samples(estimator, X, y, *, test_size, settings, kinds):
     from ..core._paths import looks_like_paths
     from ._model import final_step
 
-    if not is_classifier(estimator):
+    from sklearn.base import is_regressor
+
+    if not (is_classifier(estimator) or is_regressor(estimator)):
         raise ValueError(
-            "Insight reports on images and signals judge classifiers (per-class accuracy, "
-            f"label errors); {type(final_step(estimator)).__name__} is not one."
+            "Insight reports on images and signals judge a classifier or a regressor; "
+            f"{type(final_step(estimator)).__name__} is neither."
         )
+    regression = is_regressor(estimator)
     paths = looks_like_paths(X)
     X = np.asarray(X, dtype=object) if paths else np.asarray(X)
     y = np.asarray(y)
@@ -362,7 +370,8 @@ def mine_samples(estimator, X, y, *, test_size, settings, kinds):
     else:
         try:
             split = train_test_split(X, y, index, test_size=test_size,
-                                     random_state=settings.seed, stratify=y)
+                                     random_state=settings.seed,
+                                     stratify=None if regression else y)
         except ValueError:  # a class too small to stratify
             split = train_test_split(X, y, index, test_size=test_size, random_state=settings.seed)
         X_train, X_test, y_train, y_test, _, test_index = split
@@ -373,6 +382,9 @@ def mine_samples(estimator, X, y, *, test_size, settings, kinds):
         keep = np.sort(np.random.RandomState(settings.seed).choice(
             len(y_test), settings.max_rows, replace=False))
         X_test, y_test, test_index = X_test[keep], y_test[keep], test_index[keep]
+    if regression:
+        return _mine_regression(model, X_test, y_test, test_index, paths, settings, kinds,
+                                (len(y), trained_on, held_out))
     unseen = sorted(set(np.unique(y_test).tolist()) - set(np.asarray(model.classes_).tolist()),
                     key=str)
     if unseen:
@@ -427,3 +439,53 @@ def mine_sample_data(X, y, settings, extractor=None):
         findings.append(_clusters(features, type(extractor).__name__, labels, None,
                                   settings.max_clusters, settings.seed))
     return findings, {"n_rows": len(X), "sample_shape": list(np.shape(X)[1:])}
+
+
+def _regression_errors(y, predicted, index, thumbs):
+    from sklearn.metrics import r2_score
+
+    r2 = float(r2_score(y, predicted))
+    worst = np.argsort(-np.abs(predicted - y))[:N_ERRORS]
+    records = [{"index": _name(index[r]), "given": float(y[r]), "predicted": float(predicted[r])}
+               for r in worst]
+    words = text(("image.regression.title", {"r2": r2}),
+                 [("image.regression", {"n_test": len(y), "r2": r2,
+                                        "items": [["image.regression.item", rec]
+                                                  for rec in records[:5]]})])
+    chart = thumbs.chart([thumbs(r) for r in worst],
+                         [("image.caption.regression", rec) for rec in records],
+                         ("image.chart.regression", {}))
+    return Insight(kind="model", name="regression_errors", strength=float(np.clip(1 - r2, 0, 1)),
+                   chart=chart, evidence={"r2": r2, "largest_errors": records}, **words)
+
+
+def _mine_regression(model, X_test, y_test, test_index, paths, settings, kinds, facts):
+    """Findings of a regressor: held-out R^2 and largest errors, the average map, clusters."""
+    from ._report import _describe
+
+    y_test = np.asarray(y_test, dtype=float)
+    pixels = _pixels(model, X_test)
+    kind = _sample_kind(model, pixels)
+    predicted = np.asarray(model.predict(pixels if paths else X_test), dtype=float).reshape(
+        len(y_test), -1)[:, 0]
+    thumbs = _Thumbs(pixels, kind)
+    everything = np.array(["all"] * len(y_test), dtype=object)
+    findings = [
+        _regression_errors(y_test, predicted, test_index, thumbs),
+        _attribution_maps(model, pixels, everything, np.array(["all"], dtype=object), kind,
+                          settings.seed, explain_class=False),
+    ]
+    if _has_embedding(model):
+        from ..inspection import activations
+
+        findings.append(_clusters(activations(model, pixels, "embedding"), "embedding", y_test,
+                                  None, settings.max_clusters, settings.seed, regression=True))
+    if kinds is not None:
+        findings = [f for f in findings if f.kind in kinds or f.kind == "model"]
+    n_rows, trained_on, held_out = facts
+    summary = {
+        "n_rows": n_rows, "sample_shape": list(pixels.shape[1:]), "samples": kind + "s",
+        "targets": {"target": "regression"}, "estimator": _describe(model),
+        "trained_on": trained_on, "held_out": held_out,
+    }
+    return findings, summary
