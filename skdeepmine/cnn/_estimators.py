@@ -229,9 +229,9 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
 
     Notes
     -----
-    Training runs in the floating-point type of X, as scikit-learn's MLP does:
-    float32 X trains in float32, anything else in float64.  Pass float32 data
-    for the faster arithmetic on large images.
+    The network computes in ``dtype``; by default in X's type, as
+    scikit-learn's MLP does (float32 X in float32, anything else in float64).
+    ``dtype="float32"`` gives the faster arithmetic whatever X is.
 
     Examples
     --------
@@ -290,6 +290,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         n_iter_no_change=10,
         tol=1e-4,
         metrics=None,
+        dtype="auto",
         warm_start=False,
         callbacks=None,
         class_weight=None,
@@ -329,6 +330,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.metrics = metrics
+        self.dtype = dtype
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.class_weight = class_weight
@@ -365,8 +367,8 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
 
     Notes
     -----
-    Training runs in the floating-point type of X (float32 stays float32,
-    anything else trains in float64).  Targets are not scaled: wrap the
+    The network computes in ``dtype`` (by default X's type: float32 stays
+    float32, anything else trains in float64).  Targets are not scaled: wrap the
     estimator in :class:`~sklearn.compose.TransformedTargetRegressor` for
     targets far from unit scale.
 
@@ -420,6 +422,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         n_iter_no_change=10,
         tol=1e-4,
         metrics=None,
+        dtype="auto",
         warm_start=False,
         callbacks=None,
     ):
@@ -457,6 +460,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.metrics = metrics
+        self.dtype = dtype
         self.warm_start = warm_start
         self.callbacks = callbacks
 

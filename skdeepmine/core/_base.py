@@ -26,7 +26,19 @@ from ._seeding import draw_seed, keras_build_scope
 from ._training import checkout_trainer, train
 from ._validation import check_fit_sample_weight, validate_X
 
+DTYPES = {"float32", "float64", "auto"}
 OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adadelta", "adamax"}
+
+
+def network_dtype(dtype, X):
+    """The float type a network computes in: ``dtype``, or X's for ``"auto"``.
+
+    ``"auto"`` follows scikit-learn's MLP: float32 X in float32, anything
+    else in float64.
+    """
+    if dtype != "auto":
+        return dtype
+    return "float32" if getattr(X, "dtype", None) == np.float32 else "float64"
 
 
 class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
@@ -53,6 +65,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         "warm_start": ["boolean"],
         "callbacks": [list, None],
         "metrics": [list, tuple, None],
+        "dtype": [StrOptions(DTYPES)],
     }
 
     # ----------------------------------------------------------------- hooks
@@ -252,7 +265,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             "X_shape_": X.shape,
             "X_dtype_": X.dtype,
             "input_shape": input_shape,
-            "dtype": str(X.dtype),
+            "dtype": network_dtype(self.dtype, X),
         }
         if hasattr(self, "feature_names_in_"):
             meta["feature_names_in_"] = self.feature_names_in_

@@ -59,6 +59,15 @@ def training_params_doc(batch_size):
         (``EarlyStopping(monitor="val_accuracy")``), and ``history_`` records
         them.  They are weighted like the loss.  ``None`` computes none and
         traces nothing extra.
+
+    dtype : {"auto", "float32", "float64"}, default="auto"
+        Floating-point type the network computes in.  ``"auto"`` follows X,
+        as scikit-learn's MLP does: float32 X in float32, anything else (NumPy's
+        float64) in float64.  ``"float32"``, what Keras networks use, refits
+        and predicts several times faster on a CPU
+        (``benchmarks/bench_core.py --only precision``) and on most GPUs, at
+        the price of scikit-learn's 1e-7 tolerances: see
+        :func:`~skdeepmine.utils.expected_failed_checks`.
 """
 
 

@@ -34,6 +34,7 @@ from ._networks import (
 _TRAINING_PARAMS = (
     "epochs", "batch_size", "learning_rate", "optimizer", "random_state", "verbose",
     "early_stopping", "validation_fraction", "n_iter_no_change", "tol", "metrics",
+    "dtype",
 )
 
 _NETWORKS = {
@@ -173,7 +174,9 @@ class NeuralFeatureExtractor(
     Notes
     -----
     The features are in the floating-point type of X (float32 stays float32,
-    anything else is float64).  Sample weights count like repeated rows,
+    anything else is float64), whatever ``dtype`` the network computes in
+    (by default X's type).
+    Sample weights count like repeated rows,
     also in the input standardisation of the dense network.
 
     Examples
@@ -241,6 +244,7 @@ class NeuralFeatureExtractor(
         n_iter_no_change=10,
         tol=1e-4,
         metrics=None,
+        dtype="auto",
     ):
         self.n_components = n_components
         self.architecture = architecture
@@ -268,6 +272,7 @@ class NeuralFeatureExtractor(
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.metrics = metrics
+        self.dtype = dtype
 
     # --------------------------------------------------------------- fitting
     @all_or_nothing
@@ -443,8 +448,9 @@ class NeuralFeatureExtractor(
         features = predict_batches(self._embedding_network, x).reshape(len(X), -1)
         if self._projection is not None:
             mean, components = self._projection
-            features = ((features - mean) @ components.T).astype(features.dtype)
-        return features
+            features = (features - mean) @ components.T
+        # In X's float type, whatever the network computes in (``dtype``).
+        return features.astype(X.dtype, copy=False)
 
     @property
     def _n_features_out(self):

@@ -104,8 +104,8 @@ class DenseNetworkClassifier(ClassifierMixin, ClassifierCore, _BaseDenseNetwork)
 
     Notes
     -----
-    Training runs in the floating-point type of X: float32 X trains in
-    float32, anything else in float64.
+    The network computes in ``dtype``; by default (``"auto"``) in X's type:
+    float32 X trains in float32, anything else in float64.
 
     Examples
     --------
@@ -144,6 +144,7 @@ class DenseNetworkClassifier(ClassifierMixin, ClassifierCore, _BaseDenseNetwork)
         n_iter_no_change=10,
         tol=1e-4,
         metrics=None,
+        dtype="auto",
         warm_start=False,
         callbacks=None,
         class_weight=None,
@@ -165,6 +166,7 @@ class DenseNetworkClassifier(ClassifierMixin, ClassifierCore, _BaseDenseNetwork)
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.metrics = metrics
+        self.dtype = dtype
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.class_weight = class_weight
@@ -232,6 +234,7 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         n_iter_no_change=10,
         tol=1e-4,
         metrics=None,
+        dtype="auto",
         warm_start=False,
         callbacks=None,
     ):
@@ -252,6 +255,7 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.metrics = metrics
+        self.dtype = dtype
         self.warm_start = warm_start
         self.callbacks = callbacks
 

@@ -36,6 +36,12 @@ def _network_reasons(params):
             "early stopping holds out a random validation_fraction of the rows, "
             "which repeated rows change"
         )
+    if params.get("dtype") == "float32":
+        reasons.append(
+            "dtype='float32': a weight and repeated rows sum in another order, "
+            "which float32 rounds apart by about the check's rtol=1e-7, so it "
+            "fails on most data (float64, the default on float64 data, passes)"
+        )
     model = params.get("model")
     if hasattr(model, "layers") and any(
         type(layer).__name__ in _STOCHASTIC_LAYERS for layer in _flat_layers(model)
@@ -90,7 +96,9 @@ def expected_failed_checks(estimator):
     model as fitting with each row repeated that many times.  A network
     cannot meet it when it uses dropout (a repeated row gets a mask per
     copy), batch normalisation (batch statistics count copies) or early
-    stopping (the random validation split sees copies); nor can a hybrid whose
+    stopping (the random validation split sees copies), nor reliably with
+    ``dtype="float32"`` (a weight and its copies round apart by about the
+    check's ``rtol=1e-7``: it fails on most data); nor can a hybrid whose
     extractor or estimator cannot, such as its default HistGradientBoosting
     estimator or a random forest (scikit-learn declares the same failure for
     them).  Other configurations are expected to fail nothing.
