@@ -1,7 +1,9 @@
-"""Lazy, quiet access to Keras.
+"""Lazy, quiet access to Keras, on whichever backend Keras was told to use.
 
-``import skdeepmine`` must stay cheap, so Keras and TensorFlow are imported on
-first use (the first fit or the first unpickling of a fitted estimator).  The
+``import skdeepmine`` must stay cheap, so Keras (and its backend) is imported
+on first use (the first fit or the first unpickling of a fitted estimator).
+The backend is Keras's own choice: ``KERAS_BACKEND``, else
+``~/.keras/keras.json``, else TensorFlow; skdeepmine sets nothing.  The
 import happens with TensorFlow's C++ start-up log lines (absl preamble, oneDNN
 notices) captured instead of printed; they are replayed only if the import
 fails, so nothing useful is lost.
@@ -14,7 +16,9 @@ the machine.  So right after the import, before TensorFlow's runtime starts,
 both pools are sized from ``SKDEEPMINE_NUM_THREADS``, or failing that from
 ``OMP_NUM_THREADS``: the limit joblib's loky backend gives each worker (cores
 divided by ``n_jobs``) and that Dask's nanny gives its workers (1).
-``SKDEEPMINE_NUM_THREADS=0`` leaves TensorFlow's own default.
+``SKDEEPMINE_NUM_THREADS=0`` leaves TensorFlow's own default.  On PyTorch the
+same count goes to ``torch.set_num_threads``; JAX sizes its pools from XLA's
+flags, read when it starts.
 """
 
 import os
@@ -27,20 +31,21 @@ _lock = threading.Lock()
 _modules = {}
 
 _INSTALL_HINT = (
-    "skdeepmine needs Keras 3 with the TensorFlow backend. Install it with "
-    "`pip install skdeepmine[cpu]` (or `skdeepmine[gpu]` on a CUDA machine)."
+    "skdeepmine needs Keras 3 and one of its backends. Install it with "
+    "`pip install skdeepmine[cpu]` for TensorFlow (`skdeepmine[gpu]` on a CUDA "
+    "machine), `skdeepmine[jax]` or `skdeepmine[torch]`, and choose the backend "
+    "with KERAS_BACKEND."
 )
+BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def _import_quietly():
     # TensorFlow reads these once, when it is first imported.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    if "tensorflow" in sys.modules and "keras" in sys.modules:
+    if "keras" in sys.modules:
         import keras
-        import tensorflow
 
-        return keras, tensorflow
+        return keras
     sys.stderr.flush()
     try:
         saved_fd = os.dup(2)
@@ -51,7 +56,6 @@ def _import_quietly():
             os.dup2(captured.fileno(), 2)
         try:
             import keras
-            import tensorflow
         except Exception:
             if saved_fd is not None:
                 os.dup2(saved_fd, 2)
@@ -62,7 +66,7 @@ def _import_quietly():
             if saved_fd is not None:
                 os.dup2(saved_fd, 2)
                 os.close(saved_fd)
-    return keras, tensorflow
+    return keras
 
 
 THREADS_VARIABLE = "SKDEEPMINE_NUM_THREADS"
@@ -127,26 +131,45 @@ def _quiet_own_retracing(record):
     message = record.getMessage()
     return not (
         "triggered tf.function retracing" in message
-        and ("_Engine" in message or "Trainer" in message)
+        and any(name in message for name in _OWN_FUNCTIONS)
     )
+
+
+# The functions core/_compiled.py traces, as TensorFlow's warning names them.
+_OWN_FUNCTIONS = (
+    "compile_infer.<locals>", "compile_call.<locals>", "compile_evaluate.<locals>",
+    "_tf_train_step.<locals>",
+    "_total_only.<locals>",
+)
 
 
 def _load():
     with _lock:
         if not _modules:
             try:
-                keras, tensorflow = _import_quietly()
+                keras = _import_quietly()
             except ImportError as exc:
                 raise ImportError(_INSTALL_HINT) from exc
-            if keras.backend.backend() != "tensorflow":
+            backend = keras.backend.backend()
+            if backend not in BACKENDS:
                 raise ImportError(
-                    "skdeepmine runs on Keras's TensorFlow backend, but "
-                    f"KERAS_BACKEND is {keras.backend.backend()!r}."
+                    f"skdeepmine runs on Keras's {', '.join(BACKENDS)} backends, "
+                    f"but Keras runs on {backend!r} (KERAS_BACKEND)."
                 )
-            _size_thread_pools(tensorflow)
-            tensorflow.get_logger().addFilter(_quiet_own_retracing)
+            if backend == "tensorflow":
+                import tensorflow
+
+                _size_thread_pools(tensorflow)
+                tensorflow.get_logger().addFilter(_quiet_own_retracing)
+                _modules["tf"] = tensorflow
+            elif backend == "torch":
+                n_threads, _ = requested_num_threads()
+                if n_threads is not None:
+                    import torch
+
+                    torch.set_num_threads(n_threads)
+            _modules["backend"] = backend
             _modules["keras"] = keras
-            _modules["tf"] = tensorflow
     return _modules
 
 
@@ -155,6 +178,21 @@ def get_keras():
     return _load()["keras"]
 
 
+def backend_name():
+    """The Keras backend skdeepmine runs on: "tensorflow", "jax" or "torch"."""
+    return _load()["backend"]
+
+
 def get_tf():
-    """Return the ``tensorflow`` module, importing it quietly on first call."""
-    return _load()["tf"]
+    """Return the ``tensorflow`` module, for code that needs TensorFlow itself.
+
+    Raises ImportError naming the backend when Keras runs on another one.
+    """
+    modules = _load()
+    if "tf" not in modules:
+        raise ImportError(
+            "This needs Keras's TensorFlow backend, but Keras runs on "
+            f"{modules['backend']!r}; set KERAS_BACKEND=tensorflow before "
+            "Keras is first imported."
+        )
+    return modules["tf"]

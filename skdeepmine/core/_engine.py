@@ -1,6 +1,7 @@
 """Compiled computation shared by every model of the same architecture.
 
-Tracing a ``tf.function`` costs memory that TensorFlow never hands back, so a
+Compiling a function (a traced ``tf.function``, a ``jax.jit``) costs memory
+that the backend never hands back, so a
 process that builds a new model and traces new functions per fit grows by
 megabytes per fit (``benchmarks/bench_core.py`` prints resident memory over
 100 fits, plain Keras beside skdeepmine).  GridSearchCV fits hundreds
@@ -8,8 +9,9 @@ of models that share a handful of architectures, so the traced functions are
 keyed by an *architecture fingerprint* and reused:
 
 * prediction is a stateless call that takes the weights as arguments, so one
-  traced function serves every fitted model of that architecture, from any
-  thread, without touching the model's variables;
+  compiled function (``_compiled.py``, per backend) serves every fitted model
+  of that architecture, from any thread, without touching the model's
+  variables;
 * training runs on a pooled *trainer*: a private clone of the architecture with
   its optimizer and traced train step.  A fit copies its model's weights in,
   trains, and copies them out, so the estimator keeps a model of its own.
@@ -28,7 +30,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ._backend import get_keras, get_tf
+from ._backend import get_keras
+from ._compiled import compile_call, compile_infer, to_numpy
 from ._seeding import preserved_global_random_state
 
 MAX_ENGINES = 64
@@ -101,14 +104,8 @@ def holds_python_code(model):
 
 
 def _input_spec(model):
-    tf = get_tf()
     shape = tuple(model.inputs[0].shape)
-    return tf.TensorSpec((None,) + shape[1:], model.inputs[0].dtype)
-
-
-def _variable_specs(variables):
-    tf = get_tf()
-    return [tf.TensorSpec(v.shape, v.dtype) for v in variables]
+    return ((None,) + shape[1:], str(model.inputs[0].dtype))
 
 
 class _Engine:
@@ -126,35 +123,10 @@ class _Engine:
         if self._infer is None:
             with self._lock:
                 if self._infer is None:
-                    self._infer = self._trace_infer()
+                    self._infer = compile_infer(self.template)
         trainable = [v.value for v in model.trainable_variables]
         non_trainable = [v.value for v in model.non_trainable_variables]
         return self._infer(trainable, non_trainable, x)
-
-    def _trace_infer(self):
-        tf = get_tf()
-        template = self.template
-
-        @tf.function(
-            input_signature=[
-                _variable_specs(template.trainable_variables),
-                _variable_specs(template.non_trainable_variables),
-                _input_spec(template),
-            ]
-        )
-        def infer(trainable, non_trainable, x):
-            outputs, _ = template.stateless_call(
-                trainable, non_trainable, x, training=False
-            )
-            return outputs
-
-        return infer
-
-    def _call_template(self, x):
-        # Defined here, not in _UnpooledEngine which alone uses it: the name
-        # "_Engine" lets core/_backend.py's filter drop TensorFlow's retracing
-        # warning about the one function each unpooled model traces.
-        return self.template(x, training=False)
 
     def checkout(self, key, make_trainer):
         """Lend a free trainer for ``key`` (optimizer, loss, target), or a new one."""
@@ -182,10 +154,7 @@ class _UnpooledEngine(_Engine):
         if self._infer is None:
             with self._lock:
                 if self._infer is None:
-                    tf = get_tf()
-                    self._infer = tf.function(
-                        self._call_template, input_signature=[_input_spec(model)]
-                    )
+                    self._infer = compile_call(self.template)
         return self._infer(x)
 
 
@@ -281,9 +250,9 @@ def predict_raw(model, X):
     dtype = model.inputs[0].dtype
     X = np.asarray(X, dtype=dtype)
     if len(X) <= PREDICT_CHUNK_ROWS:
-        return np.asarray(engine.infer(model, X))
+        return to_numpy(engine.infer(model, X))
     parts = [
-        np.asarray(engine.infer(model, X[start : start + PREDICT_CHUNK_ROWS]))
+        to_numpy(engine.infer(model, X[start : start + PREDICT_CHUNK_ROWS]))
         for start in range(0, len(X), PREDICT_CHUNK_ROWS)
     ]
     return np.concatenate(parts)

@@ -1,18 +1,20 @@
 """The one training loop every Keras-backed estimator uses.
 
 A :class:`Trainer` owns a private clone of an architecture, an optimizer and a
-traced train step; :func:`train` runs epochs of shuffled mini-batches on it,
-records one history entry per epoch, and stops the way scikit-learn's MLP
-does: after ``n_iter_no_change`` epochs without an improvement of at least
-``tol`` in the monitored loss (the training loss, or with early stopping the
-validation loss, whose best weights are then restored).
+compiled train step (``_compiled.py``, per Keras backend); :func:`train` runs
+epochs of shuffled mini-batches on it, records one history entry per epoch,
+and stops the way scikit-learn's MLP does: after ``n_iter_no_change`` epochs
+without an improvement of at least ``tol`` in the monitored loss (the
+training loss, or with early stopping the validation loss, whose best weights
+are then restored).
 """
 
 import json
 
 import numpy as np
 
-from ._backend import get_keras, get_tf
+from ._backend import get_keras
+from ._compiled import compile_evaluate, compile_train_step, to_numpy
 from ._engine import clone_architecture, engine_for
 from ._metrics import EpochMetrics
 
@@ -47,7 +49,6 @@ class Trainer:
 
     def __init__(self, model, optimizer_config, loss, target_spec, private_copy=True):
         keras = get_keras()
-        tf = get_tf()
         # Models without a fingerprint cannot be cloned; they train in place.
         self.model = clone_architecture(model) if private_copy else model
         self.optimizer = keras.optimizers.deserialize(optimizer_config)
@@ -60,54 +61,26 @@ class Trainer:
         self.model.optimizer = self.optimizer
         self._initial_optimizer_state = [v.numpy() for v in self.optimizer.variables]
         self._loss = _per_sample_loss(loss)
-        x_spec = tf.TensorSpec(
-            (None,) + tuple(model.inputs[0].shape)[1:], model.inputs[0].dtype
-        )
-        y_spec = tf.TensorSpec(*target_spec)
-        w_spec = tf.TensorSpec((None,), model.inputs[0].dtype)
-        self._signature = [x_spec, y_spec, w_spec]
-        self.step = tf.function(self._step, input_signature=self._signature)
+        dtype = str(model.inputs[0].dtype)
+        self._signature = [
+            ((None,) + tuple(model.inputs[0].shape)[1:], dtype),
+            target_spec,
+            ((None,), dtype),
+        ]
+        self.step = compile_train_step(self.model, self.optimizer, self._loss, self._signature)
         self._step_with_outputs = None
-        self.evaluate = tf.function(self._evaluate, input_signature=self._signature)
-
-    def _weighted_loss_sum(self, y, outputs, sample_weight):
-        tf = get_tf()
-        values = tf.cast(self._loss(y, outputs), sample_weight.dtype)
-        return tf.reduce_sum(values * sample_weight)
-
-    def _train_step(self, x, y, sample_weight):
-        tf = get_tf()
-        with tf.GradientTape() as tape:
-            outputs = self.model(x, training=True)
-            total = self._weighted_loss_sum(y, outputs, sample_weight)
-            # A weighted mean, not Keras's sum-over-batch-size: integer weights
-            # must train exactly like repeated rows.
-            loss = total / tf.reduce_sum(sample_weight)
-            if self.model.losses:
-                loss = loss + tf.cast(tf.add_n(self.model.losses), loss.dtype)
-        variables = self.model.trainable_variables
-        gradients = tape.gradient(loss, variables)
-        self.optimizer.apply_gradients(zip(gradients, variables))
-        return total, outputs
-
-    def _step(self, x, y, sample_weight):
-        return self._train_step(x, y, sample_weight)[0]
+        self.evaluate = compile_evaluate(self.model, self._loss, self._signature)
 
     def step_with_outputs(self, x, y, sample_weight):
         """A train step that also returns the batch's outputs, for metrics.
 
-        Traced on first use only, so fits without metrics never pay for it.
+        Compiled on first use only, so fits without metrics never pay for it.
         """
         if self._step_with_outputs is None:
-            tf = get_tf()
-            self._step_with_outputs = tf.function(
-                self._train_step, input_signature=self._signature
+            self._step_with_outputs = compile_train_step(
+                self.model, self.optimizer, self._loss, self._signature, with_outputs=True
             )
         return self._step_with_outputs(x, y, sample_weight)
-
-    def _evaluate(self, x, y, sample_weight):
-        outputs = self.model(x, training=False)
-        return self._weighted_loss_sum(y, outputs, sample_weight), outputs
 
     def load(self, model, optimizer_state=None):
         """Copy ``model``'s weights (and optionally optimizer state) in."""
@@ -186,7 +159,7 @@ def _evaluate(trainer, data, batch_size):
     for index, x_part in zip(indices, _take(x, indices)):
         part, out = trainer.evaluate(x_part, y[index], w[index])
         total += float(part)
-        outputs.append(np.asarray(out))
+        outputs.append(to_numpy(out))
     return total / float(np.sum(w)), np.concatenate(outputs)
 
 
@@ -259,7 +232,7 @@ def _check_finite_weights(trainer, epoch):
                 "The network holds non-finite weights before training: values of X "
                 "too large for the network's float type (e.g. an input "
                 "standardisation whose variance overflows float32). Scale X, e.g. "
-                "with sklearn.preprocessing.StandardScaler, or pass float64 X."
+                "with sklearn.preprocessing.StandardScaler, or use dtype=\"float64\"."
             )
         raise _diverged(epoch, "a weight of the network", "not finite")
     return weights

@@ -1,0 +1,284 @@
+"""Compiled network functions, one implementation per Keras backend.
+
+The engine (``_engine.py``) and the training loop (``_training.py``) ask this
+module for three functions and never learn which backend runs them:
+
+* :func:`compile_infer` -- ``f(trainable, non_trainable, x) -> outputs``, a
+  stateless inference call taking the weights as arguments, so one compiled
+  function serves every fitted model of an architecture;
+* :func:`compile_train_step` -- ``f(x, y, sample_weight) -> (total, outputs)``
+  on a trainer's model and optimizer, updating their variables;
+* :func:`compile_evaluate` -- ``f(x, y, sample_weight) -> (total, outputs)``
+  in inference mode.
+
+TensorFlow traces ``tf.function`` with fixed input signatures (one trace per
+function, whatever the batch size); JAX jits a stateless step (one compile per
+batch shape, kept with the trainer, which the engine pools); PyTorch runs
+eagerly.  ``total`` is the batch's weighted loss sum: the training loop
+divides by the sum of the weights itself.
+"""
+
+import numpy as np
+
+from ._backend import backend_name, get_keras
+
+
+def _ops():
+    return get_keras().ops
+
+
+def _weighted_sum(loss, y, outputs, sample_weight):
+    ops = _ops()
+    values = ops.cast(loss(y, outputs), sample_weight.dtype)
+    return ops.sum(values * sample_weight)
+
+
+def _penalties(losses, dtype):
+    ops = _ops()
+    return ops.cast(ops.sum(ops.stack([ops.sum(l) for l in losses])), dtype)
+
+
+def _input_shape(model):
+    return (None,) + tuple(model.inputs[0].shape)[1:]
+
+
+# ------------------------------------------------------------------ inference
+def compile_infer(template):
+    """``f(trainable, non_trainable, x)``: ``template``'s stateless inference."""
+    backend = backend_name()
+    if backend == "tensorflow":
+        from ._backend import get_tf
+
+        tf = get_tf()
+
+        def specs(variables):
+            return [tf.TensorSpec(v.shape, v.dtype) for v in variables]
+
+        @tf.function(input_signature=[
+            specs(template.trainable_variables),
+            specs(template.non_trainable_variables),
+            tf.TensorSpec(_input_shape(template), template.inputs[0].dtype),
+        ])
+        def infer(trainable, non_trainable, x):
+            outputs, _ = template.stateless_call(trainable, non_trainable, x, training=False)
+            return outputs
+
+        return infer
+    if backend == "jax":
+        import jax
+
+        @jax.jit
+        def infer(trainable, non_trainable, x):
+            outputs, _ = template.stateless_call(trainable, non_trainable, x, training=False)
+            return outputs
+
+        return infer
+
+    import torch
+
+    def infer(trainable, non_trainable, x):
+        with torch.no_grad():
+            outputs, _ = template.stateless_call(
+                trainable, non_trainable, _ops().convert_to_tensor(x), training=False
+            )
+        return outputs.cpu()
+
+    return infer
+
+
+def compile_call(model):
+    """``f(x)``: ``model`` itself in inference mode, reading its variables.
+
+    For the networks the engine cannot pool (``_engine.py``): their own
+    ``call`` runs as the user wrote it.  TensorFlow traces it once; JAX and
+    PyTorch run it eagerly (a jitted closure would freeze the weights it
+    first saw).
+    """
+    if backend_name() == "tensorflow":
+        from ._backend import get_tf
+
+        tf = get_tf()
+
+        @tf.function(input_signature=[
+            tf.TensorSpec(_input_shape(model), model.inputs[0].dtype)
+        ])
+        def call(x):
+            return model(x, training=False)
+
+        return call
+
+    def eager(x):
+        if backend_name() == "torch":
+            import torch
+
+            with torch.no_grad():
+                return model(_ops().convert_to_tensor(x), training=False)
+        return model(x, training=False)
+
+    return eager
+
+
+def to_numpy(value):
+    """A backend tensor as a NumPy array."""
+    return np.asarray(get_keras().ops.convert_to_numpy(value))
+
+
+# ------------------------------------------------------------------- training
+def compile_train_step(model, optimizer, loss, signature, with_outputs=False):
+    """``f(x, y, w) -> total``: one optimizer step on ``model``.
+
+    The loss is the weighted mean over the batch (integer weights train like
+    repeated rows) plus the model's own penalties; ``total`` is the weighted
+    sum.  ``with_outputs`` returns ``(total, outputs)``, for metrics.
+    ``signature`` is ``[(shape, dtype)] * 3`` for x, y and w.
+    """
+    backend = backend_name()
+    if backend == "tensorflow":
+        step = _tf_train_step(model, optimizer, loss)
+    elif backend == "jax":
+        step = _jax_train_step(model, optimizer, loss)
+    else:
+        step = _torch_train_step(model, optimizer, loss)
+    if not with_outputs:
+        step = _total_only(step)
+    return _tf_function(step, signature) if backend == "tensorflow" else step
+
+
+def _total_only(step):
+    def total(x, y, sample_weight):
+        return step(x, y, sample_weight)[0]
+
+    return total
+
+
+def compile_evaluate(model, loss, signature):
+    """``f(x, y, w) -> (total, outputs)`` in inference mode."""
+    backend = backend_name()
+
+    def evaluate(x, y, sample_weight):
+        outputs = model(x, training=False)
+        return _weighted_sum(loss, y, outputs, sample_weight), outputs
+
+    if backend == "tensorflow":
+        return _tf_function(evaluate, signature)
+    if backend == "jax":
+        import jax
+
+        @jax.jit
+        def stateless(trainable, non_trainable, x, y, sample_weight):
+            outputs, _ = model.stateless_call(trainable, non_trainable, x, training=False)
+            return _weighted_sum(loss, y, outputs, sample_weight), outputs
+
+        def evaluate_jax(x, y, sample_weight):
+            return stateless(
+                [v.value for v in model.trainable_variables],
+                [v.value for v in model.non_trainable_variables],
+                x, y, sample_weight,
+            )
+
+        return evaluate_jax
+
+    import torch
+
+    def evaluate_torch(x, y, sample_weight):
+        ops = _ops()
+        with torch.no_grad():
+            return evaluate(ops.convert_to_tensor(x), ops.convert_to_tensor(y),
+                            ops.convert_to_tensor(sample_weight))
+
+    return evaluate_torch
+
+
+def _tf_function(function, signature):
+    from ._backend import get_tf
+
+    tf = get_tf()
+    return tf.function(function, input_signature=[tf.TensorSpec(*spec) for spec in signature])
+
+
+def _tf_train_step(model, optimizer, loss):
+    from ._backend import get_tf
+
+    tf = get_tf()
+
+    def step(x, y, sample_weight):
+        with tf.GradientTape() as tape:
+            outputs = model(x, training=True)
+            total = _weighted_sum(loss, y, outputs, sample_weight)
+            # A weighted mean, not Keras's sum-over-batch-size: integer
+            # weights must train exactly like repeated rows.
+            value = total / tf.reduce_sum(sample_weight)
+            if model.losses:
+                value = value + tf.cast(tf.add_n(model.losses), value.dtype)
+        variables = model.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(value, variables), variables))
+        return total, outputs
+
+    return step
+
+
+def _jax_train_step(model, optimizer, loss):
+    import jax
+
+    ops = _ops()
+
+    def compute(trainable, non_trainable, x, y, sample_weight):
+        outputs, non_trainable, losses = model.stateless_call(
+            trainable, non_trainable, x, training=True, return_losses=True
+        )
+        total = _weighted_sum(loss, y, outputs, sample_weight)
+        value = total / ops.sum(sample_weight)
+        if losses:
+            value = value + _penalties(losses, value.dtype)
+        return value, (total, outputs, non_trainable)
+
+    gradient = jax.value_and_grad(compute, has_aux=True)
+
+    @jax.jit
+    def stateless_step(trainable, non_trainable, optimizer_state, x, y, sample_weight):
+        (_, (total, outputs, non_trainable)), grads = gradient(
+            trainable, non_trainable, x, y, sample_weight
+        )
+        trainable, optimizer_state = optimizer.stateless_apply(
+            optimizer_state, grads, trainable
+        )
+        return trainable, non_trainable, optimizer_state, total, outputs
+
+    def step(x, y, sample_weight):
+        # The state lives in the variables between steps, so callbacks,
+        # weight copies and the optimizer's learning rate (which callbacks
+        # set) read and change it as on the other backends.
+        trainable, non_trainable = model.trainable_variables, model.non_trainable_variables
+        new = stateless_step(
+            [v.value for v in trainable], [v.value for v in non_trainable],
+            [v.value for v in optimizer.variables], x, y, sample_weight,
+        )
+        for variables, values in zip((trainable, non_trainable, optimizer.variables), new[:3]):
+            for variable, value in zip(variables, values):
+                variable.assign(value)
+        return new[3], new[4]
+
+    return step
+
+
+def _torch_train_step(model, optimizer, loss):
+    import torch
+
+    ops = _ops()
+
+    def step(x, y, sample_weight):
+        x, y, sample_weight = (ops.convert_to_tensor(a) for a in (x, y, sample_weight))
+        outputs = model(x, training=True)
+        total = _weighted_sum(loss, y, outputs, sample_weight)
+        value = total / ops.sum(sample_weight)
+        if model.losses:
+            value = value + _penalties(model.losses, value.dtype)
+        model.zero_grad()
+        value.backward()
+        variables = model.trainable_variables
+        gradients = [v.value.grad for v in variables]
+        with torch.no_grad():
+            optimizer.apply(gradients, variables)
+        return total.detach(), outputs.detach()
+
+    return step
