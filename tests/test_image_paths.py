@@ -131,6 +131,19 @@ def test_path_input_errors_are_named(train_paths):
         clf.predict(paths[0])
     with pytest.raises(ValueError, match=r"empty array .*0 samples"):
         clf.predict(np.array([], dtype=str))
+    # Images divided by 255 after a fit on [0, 255] pixels scored at chance,
+    # silently; the reverse too.  The same images on the fitted scale do not warn.
+    X = load_image_folder(
+        train_paths.filenames[0].rsplit("/", 2)[0], image_size=8, color_mode="grayscale"
+    ).images
+    with pytest.warns(UserWarning, match=r"values lie in \[0, 0\.\d+\].*fitted on values in \[0, 2\d\d\]"):
+        clf.predict(X / 255)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(clf.predict(X), clf.predict(paths))
+    unit = CNNClassifier(**{**FAST, "rescale": None, "epochs": 1}).fit(X[::3] / 255, y[::3])
+    with pytest.warns(UserWarning, match=r"not divided by 255 as at fit"):
+        unit.predict(paths[:3])
     with pytest.raises(ValueError, match="fitted on samples of shape"):
         clf.set_params(color_mode="rgb").predict(paths)
 

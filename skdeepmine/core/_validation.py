@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
 )
 
 from ._paths import check_not_lone_path, image_paths_input, looks_like_paths
+from ._value_range import check_value_range, record_value_range
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -58,6 +59,7 @@ def validate_X(estimator, X, *, reset, y=NO_Y, y_kwargs=None):
         X, y = image_paths_input(
             estimator, X, reset=reset, y=y, y_kwargs=y_kwargs, has_y=y is not NO_Y
         )
+        _value_range(estimator, X, reset)
         return X if y is NO_Y else (X, y)
     if _ndim(X) <= 2:
         X, y = _validate_rows(estimator, X, y, reset=reset, y_kwargs=y_kwargs)
@@ -67,7 +69,16 @@ def validate_X(estimator, X, *, reset, y=NO_Y, y_kwargs=None):
         estimator._sample_shape = X.shape[1:]
     else:
         X = X.reshape((len(X),) + _check_layout(estimator, X.shape[1:]))
+    _value_range(estimator, X, reset)
     return X if y is NO_Y else (X, y)
+
+
+def _value_range(estimator, X, reset):
+    """Store (fit) or compare (predict) the images' value range (_value_range.py)."""
+    if reset:
+        record_value_range(estimator, X)
+    else:
+        check_value_range(estimator, X)
 
 
 _COMMON = dict(dtype=FLOAT_DTYPES, ensure_all_finite=True)
