@@ -221,6 +221,22 @@ def test_keras_optimizer_and_compiled_model_need_no_keras_types_trusted():
         )
 
 
+def test_unfitted_estimator_holding_a_compiled_adam_network_pickles_quietly():
+    import warnings
+
+    from sklearn.base import clone
+
+    network = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    network.compile(loss="mse", optimizer="adam")
+    # Keras warned "Skipping variable loading for optimizer 'adam'" (an
+    # optimizer that never stepped has nothing to load).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        loaded = pickle.loads(pickle.dumps(CNNClassifier(model=network)))
+        clone(loaded)
+    assert loaded.model.optimizer.__class__.__name__ == "Adam"
+
+
 def build_network(meta):
     return keras.Sequential([
         keras.Input(meta["input_shape"]), keras.layers.Flatten(name="features"),

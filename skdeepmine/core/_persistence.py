@@ -24,6 +24,7 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 
 from .._version import __version__
 from ._backend import get_keras
@@ -34,6 +35,13 @@ VERSION_KEY = "_skdeepmine_version"
 
 class StoredStateError(ValueError):
     """A stored estimator that cannot be loaded: corrupted, or from a newer version."""
+
+
+# Keras's warning on loading a never-stepped optimizer into a built one.
+_UNBUILT_OPTIMIZER = (
+    r"Skipping variable loading for optimizer '[^']*', because it has \d+ "
+    r"variables whereas the saved optimizer has [0-2] variables"
+)
 
 
 def is_keras_model(value):
@@ -133,7 +141,13 @@ class SerializedKerasModel:
             with open(path, "wb") as handle:
                 handle.write(payload)
             try:
-                with preserved_global_random_state():
+                with preserved_global_random_state(), warnings.catch_warnings():
+                    # A compiled network whose optimizer never stepped saves
+                    # only its step count and learning rate: nothing is lost
+                    # (tests/test_persistence.py).
+                    warnings.filterwarnings(
+                        "ignore", category=UserWarning, message=_UNBUILT_OPTIMIZER
+                    )
                     return keras.saving.load_model(
                         path, compile=bool(getattr(self, "compiled", False)),
                         safe_mode=True,
