@@ -188,7 +188,9 @@ class InsightReport:
         of a classifier: per-class accuracy, confused class pairs and
         suspected label errors with thumbnails, class-average attribution
         maps, clusters in the network's ``embedding`` layer and the class
-        balance (see the user guide's "Images and signals").
+        balance; of a regressor: the held-out R^2 and largest errors, the
+        average attribution map and the clusters (see the user guide's
+        "Images and signals").
 
         Parameters
         ----------
