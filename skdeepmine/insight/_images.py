@@ -38,7 +38,10 @@ def is_sample_input(estimator, X):
         return True
     if not isinstance(X, (np.ndarray, list)):
         return False  # DataFrames and the like are tables
-    ndim = np.ndim(X)
+    try:
+        ndim = np.ndim(X)
+    except ValueError:  # ragged lists: the table checks say what is wrong
+        return False
     if ndim >= 3:
         return True
     # Flat rows given to a CNN are signals (CNNClassifier's input_kind docs).
