@@ -80,7 +80,8 @@ class AttributionDisplay:
             Fitted estimator, as for :func:`attributions`.
 
         X : array-like of shape (n_samples, ...)
-            Samples to explain.
+            Samples to explain, or image file paths (the decoded images
+            are stored in ``X``).
 
         method : str, default="integrated_gradients"
             Attribution method (see :func:`attributions`).

@@ -55,7 +55,7 @@ def attributions(
 
     X : array-like of shape (n_samples, ...)
         Samples to explain: rows, images or signals, shaped as for
-        ``predict``.
+        ``predict``, or image file paths, read as ``predict`` reads them.
 
     method : {"integrated_gradients", "gradient", "grad_cam", "occlusion"}, \
             default="integrated_gradients"

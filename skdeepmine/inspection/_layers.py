@@ -50,7 +50,7 @@ def activations(estimator, X, layer, *, batch_size=1024):
         :class:`~skdeepmine.NeuralFeatureExtractor`.
 
     X : array-like of shape (n_samples, ...)
-        Samples, shaped as for ``predict``.
+        Samples, shaped as for ``predict``, or image file paths.
 
     layer : str
         Name of a layer of the network (``estimator.model_.layers``), such as
