@@ -153,14 +153,17 @@ def test_the_commands_summary_table_and_overview_are_translated():
                "cross_validation": "3-fold stratified, the 4 repeated rows kept in the fold of "
                                    "their copies",
                "best_model": "Decision tree", "left_out_of_the_models": "编号 (identifiers)",
-               "dropped_columns": "a"}
+               "dropped_columns": "a", "held_out": [450, 150],
+               "trained_on": "450 rows, judged on 150 held-out rows (the 300 repeated rows "
+                             "kept on the same side as their copies)"}
     page = InsightReport([finding], summary=summary,
                          tables={"Model comparison": table}).to_html(lang="zh")
     for english in ["Pipeline ending", "fold", "Decision tree", "Left out", "identifiers",
                     "Dropped columns", "Model comparison", "Balanced accuracy", "Rank"]:
         assert english not in page, english
     for chinese in ["以 DecisionTreeClassifier 结尾的流水线", "3 折分层，4 个重复行与其副本留在同一折",
-                    "决策树", "编号（标识符）", "模型比较", "平衡准确率"]:
+                    "决策树", "编号（标识符）", "模型比较", "平衡准确率",
+                    "（300 个重复行与其副本留在同一侧）"]:
         assert chinese in page, chinese
     ax = draw_overview([finding], lang="zh")
     assert ax.get_xlabel() == "强度"

@@ -102,8 +102,11 @@ def summary_items(summary, lang="en"):
             continue
         elif key == "trained_on" and lang != "en":
             split = summary.get("held_out")
+            repeated = re.search(r"the (\d+) repeated rows kept on the same side", str(value))
             value = (label("summary.as_given", lang) if split is None
                      else label("summary.split", lang, train=split[0], test=split[1]))
+            if repeated:
+                value += label("summary.split_repeated", lang, n=repeated.group(1))
         elif isinstance(value, (dict, list)):
             value = json.dumps(value, ensure_ascii=False)
         elif isinstance(value, str) and lang != "en":
