@@ -144,6 +144,14 @@ def test_path_input_errors_are_named(train_paths):
     unit = CNNClassifier(**{**FAST, "rescale": None, "epochs": 1}).fit(X[::3] / 255, y[::3])
     with pytest.warns(UserWarning, match=r"not divided by 255 as at fit"):
         unit.predict(paths[:3])
+    # A table's columns have no common scale: no warning for rows.
+    from skdeepmine import NeuralFeatureExtractor
+
+    rows = NeuralFeatureExtractor(2, hidden_units=(4,), epochs=1, random_state=0)
+    rows.fit(X.reshape(len(X), -1)[:, :4] / 255, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        rows.transform(X.reshape(len(X), -1)[:, :4])
     with pytest.raises(ValueError, match="fitted on samples of shape"):
         clf.set_params(color_mode="rgb").predict(paths)
 

@@ -31,9 +31,14 @@ def _range(X):
 
 
 def record_value_range(estimator, X):
-    """Store the value range of the training images of an image estimator."""
+    """Store the value range of the training images of an image estimator.
+
+    Only images and signals (paths, or arrays of 3 dimensions and up): a
+    table's columns have no common scale to compare.
+    """
     if hasattr(estimator, "_image_reading"):
-        estimator._value_range = _range(X)
+        images = is_image_paths(X) or np.ndim(X) >= 3
+        estimator._value_range = _range(X) if images else None
 
 
 def check_value_range(estimator, X):
