@@ -5,7 +5,8 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from conftest import RecordingClassifier
+from sklearn.base import BaseEstimator, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import load_breast_cancer, load_digits, make_friedman1
 from sklearn.decomposition import PCA
@@ -69,19 +70,6 @@ class LabelOfNearestRow(BaseEstimator):
     def transform(self, X):
         distances = ((np.asarray(X)[:, None, :] - self.X_[None]) ** 2).sum(axis=2)
         return self.y_[distances.argmin(axis=1)][:, None]
-
-
-class RecordingClassifier(ClassifierMixin, BaseEstimator):
-    """A majority-class classifier that keeps the matrix it was trained on."""
-
-    def fit(self, X, y):
-        self.X_seen_ = np.array(X)
-        self.classes_ = np.unique(y)
-        self.majority_ = np.bincount(y).argmax()
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.majority_)
 
 
 def test_default_hybrid_matches_trees_on_raw_breast_cancer(cancer):

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from conftest import RecordingClassifier
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import make_column_transformer
 from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
@@ -172,7 +173,7 @@ def test_metadata_routing_sends_weights_where_requested_and_groups_to_the_splitt
 
         def wrong_out_of_fold(cv, **params):
             hybrid = HybridClassifier(
-                LabelOfNearestRow(), FeatureRecorder(), passthrough=False, cv=cv
+                LabelOfNearestRow(), RecordingClassifier(), passthrough=False, cv=cv
             ).fit(X_dup, y_dup, **params)
             return np.mean(np.round(hybrid.estimator_.X_seen_[:, 0]) != y_dup)
 
@@ -194,19 +195,6 @@ def test_metadata_routing_sends_weights_where_requested_and_groups_to_the_splitt
     assert not sklearn.get_config()["enable_metadata_routing"]
     with pytest.raises(ValueError, match="enable_metadata_routing=True"):
         grouped.fit(X_dup, y_dup, groups=groups)
-
-
-class FeatureRecorder(ClassifierMixin, BaseEstimator):
-    """A majority-class classifier that keeps the matrix it was trained on."""
-
-    def fit(self, X, y):
-        self.X_seen_ = np.array(X)
-        self.classes_ = np.unique(y)
-        self.majority_ = np.bincount(y).argmax()
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.majority_)
 
 
 def test_class_weight_balanced_raises_minority_recall():
