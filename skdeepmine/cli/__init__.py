@@ -17,6 +17,7 @@ import warnings
 
 from ._load import MAX_FEATURE_MAGNITUDE, InputError
 from ._output import check_output, write_atomically
+from ._progress import mined_item
 
 __all__ = ["main"]
 
@@ -277,11 +278,7 @@ def _run_report(args, progress):
             pipeline(features, models[mined_name]), X, y.rename(target), task=task,
             max_rows=args.max_rows, random_state=args.random_state,
         )
-    progress.item(
-        f"{len(mined)} findings; strongest: {mined.insights[0].title}"
-        if len(mined) else "nothing stood out",
-        seconds=time.perf_counter() - started,
-    )
+    mined_item(progress, mined, started)
 
     progress.step(f"Writing {args.output}")
     title = f"skdeepmine report: {'demo data' if args.demo else os.path.basename(source)}"

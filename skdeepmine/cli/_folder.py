@@ -14,6 +14,7 @@ import numpy as np
 
 from ._load import InputError
 from ._output import write_atomically
+from ._progress import mined_item
 
 #: Held-out share of the folder's images the report judges the network on.
 TEST_SIZE = 0.25
@@ -76,11 +77,7 @@ def run_folder_report(args, progress):
         )
     except (ValueError, TypeError) as exc:  # an unreadable image, found while training
         raise InputError(str(exc).splitlines()[0].rstrip(".")) from None
-    progress.item(
-        f"{len(report)} findings; strongest: {report.found[0].title}"
-        if len(report) else "nothing stood out",
-        seconds=time.perf_counter() - started,
-    )
+    mined_item(progress, report, started)
     progress.step(f"Writing {args.output}")
     title = f"skdeepmine report: {os.path.basename(os.path.normpath(folder))}"
     summary = {"data": folder, **report.summary}

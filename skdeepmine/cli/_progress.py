@@ -70,3 +70,12 @@ class Progress:
         stages = ", ".join(f"[{n}] {seconds:.1f} s" for n, (_, seconds)
                            in enumerate(self.stages, start=1))
         self._write(f"{message} ({elapsed:.0f} s" + (f": {stages})" if stages else ")"))
+
+
+def mined_item(progress, report, started):
+    """The item closing a mining step: how many findings, the strongest, the time."""
+    progress.item(
+        f"{len(report)} findings; strongest: {report.found[0].title}"
+        if len(report) else "nothing stood out",
+        seconds=time.perf_counter() - started,
+    )
