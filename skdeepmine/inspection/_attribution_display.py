@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._attributions import attributions
-from ._plotting import as_picture, axes_grid, magnitude
+from ._plotting import axes_grid, magnitude, show_picture
 from ._subject import KINDS, check_samples, subject_of
 
 
@@ -187,12 +187,9 @@ class AttributionDisplay:
 
     @staticmethod
     def _draw_image(axes, sample, value, cmap, alpha):
-        picture = as_picture(sample)
-        axes.imshow(picture, cmap=None if picture.ndim == 3 else "gray")
+        show_picture(axes, sample)
         heat = magnitude(value.reshape(sample.shape))
-        artist = axes.imshow(heat, cmap=cmap, alpha=alpha)
-        axes.set_axis_off()
-        return artist
+        return axes.imshow(heat, cmap=cmap, alpha=alpha)
 
     @staticmethod
     def _draw_signal(axes, sample, value, cmap, alpha):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._layers import activations, conv_filters
-from ._plotting import as_picture, axes_grid
+from ._plotting import axes_grid, show_picture
 
 
 class FilterDisplay:
@@ -125,11 +125,7 @@ class FilterDisplay:
         self.artists_ = []
         for index, (axes, kernel) in enumerate(zip(self.ax_, filters)):
             if filters.ndim == 4:
-                picture = as_picture(kernel)
-                self.artists_.append(
-                    axes.imshow(picture, cmap=None if picture.ndim == 3 else cmap)
-                )
-                axes.set_axis_off()
+                self.artists_.append(show_picture(axes, kernel, cmap))
             else:
                 self.artists_.append(axes.plot(kernel))
                 axes.set_xticks([])

@@ -1,4 +1,4 @@
-"""Small helpers shared by the displays: axes grids and value scaling."""
+"""Small helpers shared by the displays: axes grids, pictures and value scaling."""
 
 import numpy as np
 
@@ -33,6 +33,17 @@ def as_picture(image):
         image = image if image.shape[-1] == 3 else image.mean(axis=-1)
     low, high = np.nanmin(image), np.nanmax(image)
     return (image - low) / (high - low) if high > low else np.zeros_like(image)
+
+
+def show_picture(axes, image, cmap="gray"):
+    """Draw ``image`` (see :func:`as_picture`) on ``axes`` without axis lines; return the artist.
+
+    Three-channel images are drawn in colour, others with ``cmap``.
+    """
+    picture = as_picture(image)
+    artist = axes.imshow(picture, cmap=None if picture.ndim == 3 else cmap)
+    axes.set_axis_off()
+    return artist
 
 
 def magnitude(values):
