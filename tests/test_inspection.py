@@ -229,3 +229,21 @@ def test_inspection_reads_image_paths_as_predict_does(tmp_path):
     with pytest.raises(TypeError, match="not fitted by a network that reads image files"):
         attributions(DecisionTreeClassifier().fit(images.reshape(3, -1), y[:3]), paths[:2],
                      method="occlusion")
+
+
+def test_grad_cam_of_a_saturated_network_still_finds_the_patch(patch_cnn):
+    # Grad-CAM explains the class score before the softmax: on probabilities
+    # a saturated network's gradients vanish and every map is zero.  The copy
+    # (unpickled) also checks a loaded Sequential, whose feature map and score
+    # once came from separate graphs (no gradient at all).
+    import copy
+
+    clf, (X, y) = patch_cnn
+    saturated = copy.deepcopy(clf)
+    output = saturated.model_.get_layer("output")
+    output.set_weights([w * 1e4 for w in output.get_weights()])
+    proba = saturated.predict_proba(X[y == 1])
+    assert (proba.max(axis=1) == 1.0).mean() > 0.5  # probabilities saturated (float32)
+    mass = np.abs(attributions(saturated, X[y == 1], method="grad_cam"))
+    assert mass.sum() > 0
+    assert mass[(slice(None),) + PATCH].sum() / mass.sum() > 0.5

@@ -38,6 +38,7 @@ IMAGE_EN = {
         "the top tenth of the positions."
     ),
     "image.peak.image": "{cls}: row {row}, column {col}",
+    "image.peak.none": "{cls}: nowhere (every attribution is zero)",
     "image.peak.signal": "{cls}: position {position}",
     "image.label_errors.title": "{n:n|suspected label error|suspected label errors}",
     "image.label_errors": (
@@ -112,6 +113,7 @@ IMAGE_ZH = {
         "{top_share:pct} 的归因落在前十分之一的位置。"
     ),
     "image.peak.image": "{cls}：第 {row} 行，第 {col} 列",
+    "image.peak.none": "{cls}：无（所有归因均为零）",
     "image.peak.signal": "{cls}：位置 {position}",
     "image.label_errors.title": "{n} 个疑似标注错误",
     "image.label_errors": (

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._findings import Insight
 from ._image_plots import thumbnail_figsize
+from ._structure import MIN_CLUSTER_SHARE
 from ._text import chart_text, text
 
 #: Largest side of a thumbnail (pixels) and length of a signal trace (points).
@@ -252,6 +253,12 @@ def _attribution_maps(model, pixels, y, classes, kind, seed, explain_class=True)
         total = average.sum()
         flat = np.sort(average.ravel())[::-1]
         top_shares.append(float(flat[: max(1, len(flat) // 10)].sum() / total) if total else 0.0)
+        if not total:
+            # Vanishing attributions have no strongest place; argmax would name the first.
+            peaks.append(["image.peak.none", {"cls": _name(c)}])
+            maps.append(average)
+            names.append(_name(c))
+            continue
         peak = np.unravel_index(int(np.argmax(average)), average.shape)
         if kind == "image":
             peaks.append(["image.peak.image", {"cls": _name(c), "row": int(peak[0]),
@@ -284,9 +291,10 @@ def _clusters(features, layer, y, predicted, max_clusters, seed, regression=Fals
     features = StandardScaler().fit_transform(features.reshape(len(features), -1))
     best = (-1.0, None, None)
     # At least 10 samples per cluster on average: fewer make silhouettes noise.
+    smallest = max(2, int(np.ceil(MIN_CLUSTER_SHARE * len(features))))
     for k in range(2, min(max_clusters, len(features) // 10) + 1):
         labels = KMeans(k, n_init=4, random_state=seed).fit_predict(features)
-        if len(np.unique(labels)) < 2:
+        if len(np.unique(labels)) < 2 or np.bincount(labels, minlength=k).min() < smallest:
             continue
         score = float(silhouette_score(features, labels, random_state=seed))
         if score > best[0]:

@@ -18,19 +18,78 @@ _MAX_CAM_MODELS = 4
 _cam_models = OrderedDict()
 
 
-def _scores(subject, outputs, indices):
+def _scores(subject, outputs, indices, logits=False):
     """The explained output of each row: ``outputs[i, indices[i]]``.
 
     ``indices`` None explains each row's largest output (the predicted class),
-    found in the same forward pass.
+    found in the same forward pass.  With ``logits``, ``outputs`` are the
+    scores before a sigmoid or softmax.
     """
     tf = get_tf()
     outputs = tf.reshape(outputs, (tf.shape(outputs)[0], -1))
     if subject.classes is not None and len(subject.classes) == 2 and outputs.shape[-1] == 1:
-        outputs = tf.concat([1 - outputs, outputs], axis=1)  # one sigmoid unit
+        # One sigmoid unit: class 0's score is 1 - p, or -z before the sigmoid.
+        outputs = tf.concat([-outputs if logits else 1 - outputs, outputs], axis=1)
     if indices is None:
         indices = tf.argmax(outputs, axis=1)
     return tf.gather(outputs, indices, axis=1, batch_dims=1)
+
+
+def _squashed_output(model):
+    """The output Dense layer when it ends in a sigmoid or softmax, else None."""
+    keras = get_keras()
+    last = model.layers[-1] if model.layers else None
+    if isinstance(last, keras.layers.Dense) and last.activation in (
+        keras.activations.softmax, keras.activations.sigmoid
+    ):
+        return last
+    return None
+
+
+def _score_tensor(model):
+    """What Grad-CAM differentiates: the output layer's input when the output squashes.
+
+    Grad-CAM explains the class score before the softmax (Selvaraju et al.):
+    a confident network's probabilities saturate, and their gradients vanish
+    (every map all zero, its "peak" at the first pixel).
+    """
+    last = _squashed_output(model)
+    return model.outputs[0] if last is None else last.input
+
+
+def _cam_model(model, layer):
+    """A model returning ``layer``'s feature map and the score Grad-CAM explains.
+
+    A Sequential network is re-applied layer by layer on a new input: one
+    that was loaded (unpickled, copied) keeps its layers' first graph beside
+    its own, and a model mixing the two would compute the feature map and the
+    score on separate paths (no gradient between them).
+    """
+    keras = get_keras()
+    if not isinstance(model, keras.Sequential):
+        return keras.Model(model.inputs, [layer.output, _score_tensor(model)])
+    last = _squashed_output(model)
+    inputs = keras.Input(tuple(model.inputs[0].shape)[1:], dtype=model.inputs[0].dtype)
+    x, feature_map = inputs, None
+    for each in model.layers:
+        if each is last:
+            break
+        x = each(x)
+        if each is layer:
+            feature_map = x
+    # ``x`` is the output layer's input, or with no squashing output, the output.
+    return keras.Model(inputs, [feature_map, x])
+
+
+def _logits(model, values):
+    """Class scores before the squashing output, from :func:`_score_tensor`'s values."""
+    last = _squashed_output(model)
+    if last is None:
+        return values
+    tf = get_tf()
+    kernel = tf.cast(last.kernel, values.dtype)
+    scores = tf.matmul(values, kernel)
+    return scores + tf.cast(last.bias, values.dtype) if last.use_bias else scores
 
 
 def _batch_indices(indices, start, size):
@@ -158,7 +217,7 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
     network, cam_model = _cam_models.get(key, (None, None))
     if network is None or network() is not model:
         try:
-            cam_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+            cam_model = _cam_model(model, layer)
         except ValueError as exc:
             raise ValueError(
                 f"Cannot read layer={layer_name!r} from the network's graph ({exc}); a "
@@ -174,7 +233,9 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
         batch = tf.constant(x[start : start + batch_size], dtype=dtype)
         with tf.GradientTape() as tape:
             feature_map, outputs = cam_model(batch, training=False)
-            score = _scores(subject, outputs, _batch_indices(indices, start, batch_size))
+            outputs = _logits(model, outputs)
+            score = _scores(subject, outputs, _batch_indices(indices, start, batch_size),
+                            logits=_squashed_output(model) is not None)
         grads = tape.gradient(score, feature_map)
         axes = tuple(range(1, spatial_rank + 1))
         weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
