@@ -97,7 +97,7 @@ def test_image_report_finds_planted_label_errors_accuracy_and_patches(image_repo
         InsightReport.from_estimator(clf, X_test[:2], np.array(["left", "elsewhere"]))
 
 
-def test_signal_classifier_report_peaks_at_the_bump():
+def test_signal_classifier_report_peaks_at_the_bump(tmp_path):
     rng = np.random.RandomState(0)
     n, length = 120, 32
     y = np.array(["early", "late"])[np.arange(n) % 2]
@@ -112,6 +112,16 @@ def test_signal_classifier_report_peaks_at_the_bump():
         start = 4 if peak["cls"] == "early" else 24
         assert start - 2 <= peak["position"] <= start + 5, peak
     assert _finding(report, "label_errors").strength == 0  # nothing planted
+    # The signal report renders in the real browser like the image and table ones.
+    browser = _find_browser()
+    if browser is not None:
+        page = tmp_path / "signals.html"
+        page.write_text(report.to_html(), encoding="utf-8")
+        seen, requests = probe(browser, page, tmp_path)
+        html = page.read_text(encoding="utf-8")
+        assert seen["images"] == seen["loaded"] == html.count("<img ") > 1
+        assert seen["insights"] == html.count('<article class="sdm-insight"') > 1
+        assert seen["resources"] == [] and requests == []
 
 
 @pytest.fixture(scope="module")
