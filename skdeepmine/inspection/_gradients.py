@@ -81,9 +81,8 @@ def _cam_model(model, layer):
     return keras.Model(inputs, [feature_map, x])
 
 
-def _logits(model, values):
-    """Class scores before the squashing output, from :func:`_score_tensor`'s values."""
-    last = _squashed_output(model)
+def _logits(last, values):
+    """Class scores before the squashing output ``last``, from :func:`_score_tensor`'s values."""
     if last is None:
         return values
     tf = get_tf()
@@ -228,14 +227,15 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
             _cam_models.popitem(last=False)
     dtype = model.inputs[0].dtype
     spatial = subject.shape[:-1]
+    squashed = _squashed_output(model)
     maps = []
     for start in range(0, len(x), batch_size):
         batch = tf.constant(x[start : start + batch_size], dtype=dtype)
         with tf.GradientTape() as tape:
             feature_map, outputs = cam_model(batch, training=False)
-            outputs = _logits(model, outputs)
+            outputs = _logits(squashed, outputs)
             score = _scores(subject, outputs, _batch_indices(indices, start, batch_size),
-                            logits=_squashed_output(model) is not None)
+                            logits=squashed is not None)
         grads = tape.gradient(score, feature_map)
         axes = tuple(range(1, spatial_rank + 1))
         weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
