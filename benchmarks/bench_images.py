@@ -10,7 +10,12 @@ that peak resident memory is its own, prints one side-by-side table:
 * predict: skdeepmine from paths against ``model.predict`` on the dataset;
 * with ``--workflow``: the seed's workflow (a Conv32-64-128-128 network given
   as ``model=``, ``rescale=1/255``), wall time and held-out accuracy, and the
-  same with the default CNN.
+  same with the default CNN;
+* with ``--imbalance``: a 95/5 two-class training folder and a balanced test
+  folder, the same network and epochs with each remedy for the imbalance
+  (none, ``class_weight="balanced"``, augmentation alone, the minority's
+  paths repeated 18 times with augmentation, ``balanced_batches=True`` with
+  augmentation): held-out balanced accuracy over ``--imbalance-seeds`` seeds.
 
 The defaults run in a few minutes on 2 cores; the issue's size is
 ``--n 20000`` (and ``--workflow --workflow-n 2000 --workflow-epochs 10``).
@@ -36,13 +41,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 BATCH = 32
 
 
-def write_jpegs(root, n, size, seed=0):
-    """``n`` JPEGs in ``root/left`` and ``root/right``: a bright disc on that side."""
+def write_jpegs(root, n, size, seed=0, minority=0.5):
+    """``n`` JPEGs in ``root/left`` and ``root/right``: a bright disc on that side.
+
+    A ``minority`` share of the images (every other one by default) is ``right``.
+    """
     from PIL import Image, ImageDraw
 
     rng = np.random.RandomState(seed)
+    n_right = int(round(n * minority))
     for index in range(n):
-        label = ("left", "right")[index % 2]
+        label = ("left", "right")[int(index * n_right // n != (index + 1) * n_right // n)]
         folder = os.path.join(root, label)
         os.makedirs(folder, exist_ok=True)
         pixels = rng.randint(0, 90, size=(size, size, 3), dtype=np.uint8)
@@ -153,6 +162,36 @@ def child(kind, root, size, epochs, test_root=None):
         result["fit_s"] = time.perf_counter() - start
         result["accuracy"] = clf.score(test.filenames, test.target)
         result["weights"] = clf.model_.count_params()
+    elif kind.startswith("imbalance_"):
+        remedy, seed = kind[len("imbalance_"):].rsplit("_", 1)
+        train = load_image_folder(root, load_images=False)
+        test = load_image_folder(test_root, load_images=False, classes=train.target_names)
+        X, y = train.filenames, train.target
+        params = dict(
+            model=bench_network, image_size=size, rescale=1 / 255, epochs=epochs,
+            batch_size=BATCH, tol=0.0, n_iter_no_change=epochs, random_state=int(seed),
+        )
+        # Label-preserving augmentation: the class is the side of the disc,
+        # so no horizontal flip, and shifts small enough to keep the side.
+        augment = dict(random_flip="vertical", random_rotation=0.03, random_zoom=0.1,
+                       random_translation=0.03)
+        if remedy == "class_weight":
+            params["class_weight"] = "balanced"
+        elif remedy != "none":
+            params.update(augment)
+        if remedy == "repeat":
+            minority = y == np.bincount(y).argmin()
+            X = np.concatenate([X] + [X[minority]] * 17)  # 18 copies of each minority path
+            y = np.concatenate([y] + [y[minority]] * 17)
+        elif remedy == "balanced_batches":
+            params["balanced_batches"] = True
+        from sklearn.metrics import balanced_accuracy_score
+
+        clf = CNNClassifier(**params)
+        start = time.perf_counter()
+        clf.fit(X, y)
+        result["fit_s"] = time.perf_counter() - start
+        result["balanced_accuracy"] = balanced_accuracy_score(test.target, clf.predict(test.filenames))
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 
@@ -174,6 +213,12 @@ def main():
     parser.add_argument("--workflow", action="store_true")
     parser.add_argument("--workflow-n", type=int, default=400)
     parser.add_argument("--workflow-epochs", type=int, default=3)
+    parser.add_argument("--imbalance", action="store_true")
+    parser.add_argument("--imbalance-n", type=int, default=2000)
+    parser.add_argument("--imbalance-size", type=int, default=64)
+    parser.add_argument("--imbalance-epochs", type=int, default=10)
+    parser.add_argument("--imbalance-seeds", type=int, default=2)
+    parser.add_argument("--skip-fit", action="store_true", help="only --workflow / --imbalance")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -184,48 +229,87 @@ def main():
     print("command:", " ".join([os.path.relpath(sys.executable), *sys.argv]))
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
-        root = os.path.join(tmp, "train")
-        start = time.perf_counter()
-        write_jpegs(root, args.n, args.size)
-        print(f"wrote {args.n} JPEGs of {args.size}x{args.size} in {time.perf_counter() - start:.0f} s")
-        # The machine may be shared: each configuration runs --repeats times,
-        # interleaved, and the fastest run of each is reported.
-        runs = {"paths": [], "keras": [], "array": []}
-        for _ in range(args.repeats):
-            for kind in runs:
-                runs[kind].append(run_child(kind, root, args.size, args.epochs))
-        rows = {kind: max(found, key=lambda r: r["fit_images_per_s"]) for kind, found in runs.items()}
-        print()
-        print(f"Fit, {args.epochs} epochs, batch {BATCH}, the same network:")
-        print(f"| {'input':44s} | images/s fit | images/s predict | peak RSS MB fit | peak RSS MB fit+predict |")
-        print(f"|{'-' * 46}|{'-' * 14}|{'-' * 18}|{'-' * 17}|{'-' * 25}|")
-        names = {
-            "paths": "skdeepmine, X = file paths",
-            "keras": "Keras image_dataset_from_directory + fit",
-            "array": "skdeepmine, X = decoded array (loaded first)",
-        }
-        for kind, row in rows.items():
-            print(
-                f"| {names[kind]:44s} | {row['fit_images_per_s']:12.0f} | "
-                f"{row['predict_images_per_s']:16.0f} | {row['fit_peak_rss_mb']:15.0f} | "
-                f"{row['peak_rss_mb']:23.0f} |"
-            )
-        ratio = rows["paths"]["fit_images_per_s"] / rows["keras"]["fit_images_per_s"]
-        extra = rows["paths"]["fit_peak_rss_mb"] - rows["keras"]["fit_peak_rss_mb"]
-        print(f"paths / Keras fit speed: {ratio:.2f}; paths - Keras peak memory in fit: {extra:+.0f} MB")
-        print(f"loading the array took {rows['array']['load_s']:.1f} s before its fit")
-
+        if not args.skip_fit:
+            fit_table(args, tmp)
         if args.workflow:
-            wroot, wtest = os.path.join(tmp, "wtrain"), os.path.join(tmp, "wtest")
-            write_jpegs(wroot, args.workflow_n, args.size, seed=1)
-            write_jpegs(wtest, max(args.workflow_n // 4, 2), args.size, seed=2)
-            print()
-            print(f"Workflow: {args.workflow_n} training images, {args.workflow_epochs} epochs, rescale=1/255:")
-            print(f"| {'network':36s} | weights | fit s | held-out accuracy |")
-            print(f"|{'-' * 38}|{'-' * 9}|{'-' * 7}|{'-' * 19}|")
-            for kind, name in (("workflow_seed", "seed's Conv32-64-128-128 as model="), ("workflow_default", "default CNN")):
-                row = run_child(kind, wroot, args.size, args.workflow_epochs, wtest)
-                print(f"| {name:36s} | {row['weights']:7d} | {row['fit_s']:5.0f} | {row['accuracy']:17.3f} |")
+            workflow_table(args, tmp)
+        if args.imbalance:
+            imbalance_table(args, tmp)
+
+
+def imbalance_table(args, tmp):
+    root, test = os.path.join(tmp, "itrain"), os.path.join(tmp, "itest")
+    write_jpegs(root, args.imbalance_n, args.imbalance_size, seed=3, minority=0.05)
+    write_jpegs(test, 400, args.imbalance_size, seed=4)
+    names = {
+        "none": "no remedy",
+        "class_weight": 'class_weight="balanced"',
+        "augment": "augmentation alone",
+        "repeat": "minority paths repeated 18x + augmentation",
+        "balanced_batches": "balanced_batches=True + augmentation",
+    }
+    print()
+    print(f"Imbalance: {args.imbalance_n} training images at {args.imbalance_size}x"
+          f"{args.imbalance_size}, 95/5, {args.imbalance_epochs} epochs; balanced test set of 400;"
+          f" seeds 0..{args.imbalance_seeds - 1}:")
+    print(f"| {'remedy':44s} | balanced accuracy, each seed | mean  | fit s (mean) |")
+    print(f"|{'-' * 46}|{'-' * 30}|{'-' * 7}|{'-' * 14}|")
+    for remedy, name in names.items():
+        rows = [
+            run_child(f"imbalance_{remedy}_{seed}", root, args.imbalance_size,
+                      args.imbalance_epochs, test)
+            for seed in range(args.imbalance_seeds)
+        ]
+        scores = [row["balanced_accuracy"] for row in rows]
+        each = " ".join(f"{value:.3f}" for value in scores)
+        print(f"| {name:44s} | {each:28s} | {np.mean(scores):.3f} | "
+              f"{np.mean([row['fit_s'] for row in rows]):12.0f} |", flush=True)
+
+
+def fit_table(args, tmp):
+    root = os.path.join(tmp, "train")
+    start = time.perf_counter()
+    write_jpegs(root, args.n, args.size)
+    print(f"wrote {args.n} JPEGs of {args.size}x{args.size} in {time.perf_counter() - start:.0f} s")
+    # The machine may be shared: each configuration runs --repeats times,
+    # interleaved, and the fastest run of each is reported.
+    runs = {"paths": [], "keras": [], "array": []}
+    for _ in range(args.repeats):
+        for kind in runs:
+            runs[kind].append(run_child(kind, root, args.size, args.epochs))
+    rows = {kind: max(found, key=lambda r: r["fit_images_per_s"]) for kind, found in runs.items()}
+    print()
+    print(f"Fit, {args.epochs} epochs, batch {BATCH}, the same network:")
+    print(f"| {'input':44s} | images/s fit | images/s predict | peak RSS MB fit | peak RSS MB fit+predict |")
+    print(f"|{'-' * 46}|{'-' * 14}|{'-' * 18}|{'-' * 17}|{'-' * 25}|")
+    names = {
+        "paths": "skdeepmine, X = file paths",
+        "keras": "Keras image_dataset_from_directory + fit",
+        "array": "skdeepmine, X = decoded array (loaded first)",
+    }
+    for kind, row in rows.items():
+        print(
+            f"| {names[kind]:44s} | {row['fit_images_per_s']:12.0f} | "
+            f"{row['predict_images_per_s']:16.0f} | {row['fit_peak_rss_mb']:15.0f} | "
+            f"{row['peak_rss_mb']:23.0f} |"
+        )
+    ratio = rows["paths"]["fit_images_per_s"] / rows["keras"]["fit_images_per_s"]
+    extra = rows["paths"]["fit_peak_rss_mb"] - rows["keras"]["fit_peak_rss_mb"]
+    print(f"paths / Keras fit speed: {ratio:.2f}; paths - Keras peak memory in fit: {extra:+.0f} MB")
+    print(f"loading the array took {rows['array']['load_s']:.1f} s before its fit")
+
+
+def workflow_table(args, tmp):
+    wroot, wtest = os.path.join(tmp, "wtrain"), os.path.join(tmp, "wtest")
+    write_jpegs(wroot, args.workflow_n, args.size, seed=1)
+    write_jpegs(wtest, max(args.workflow_n // 4, 2), args.size, seed=2)
+    print()
+    print(f"Workflow: {args.workflow_n} training images, {args.workflow_epochs} epochs, rescale=1/255:")
+    print(f"| {'network':36s} | weights | fit s | held-out accuracy |")
+    print(f"|{'-' * 38}|{'-' * 9}|{'-' * 7}|{'-' * 19}|")
+    for kind, name in (("workflow_seed", "seed's Conv32-64-128-128 as model="), ("workflow_default", "default CNN")):
+        row = run_child(kind, wroot, args.size, args.workflow_epochs, wtest)
+        print(f"| {name:36s} | {row['weights']:7d} | {row['fit_s']:5.0f} | {row['accuracy']:17.3f} |")
 
 
 if __name__ == "__main__":

@@ -186,3 +186,29 @@ def test_extractor_and_hybrid_read_paths_through_the_extractor(folders, train_pa
         hybrid.predict(paths[0])
     with pytest.raises(ValueError, match="passthrough=False"):
         HybridClassifier(extractor=extractor(), cv=None).fit(paths, y)
+
+
+def test_prediction_of_large_images_goes_through_in_bounded_chunks(monkeypatch):
+    """8192 rows of 150x150 RGB once went through the network at once (4.8 GB)."""
+    from skdeepmine.core import _engine
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(1000, 64, 64, 3)).astype(np.float32)
+    y = np.arange(len(X)) % 2
+    clf = CNNClassifier(filters=(2,), dense_units=(4,), epochs=1, random_state=0).fit(X[:8], y[:8])
+    whole = clf.predict_proba(X)  # reference, before the spy
+
+    seen = []
+    real = _engine.engine_for
+
+    class Spy:
+        def __init__(self, engine):
+            self.engine = engine
+
+        def infer(self, model, x):
+            seen.append(x.nbytes)
+            return self.engine.infer(model, x)
+
+    monkeypatch.setattr(_engine, "engine_for", lambda model: Spy(real(model)))
+    np.testing.assert_allclose(clf.predict_proba(X), whole, rtol=1e-6, atol=1e-7)
+    assert len(seen) > 1 and max(seen) <= _engine.PREDICT_CHUNK_BYTES, seen

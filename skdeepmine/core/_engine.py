@@ -36,6 +36,10 @@ from ._seeding import preserved_global_random_state
 
 MAX_ENGINES = 64
 PREDICT_CHUNK_ROWS = 8192
+# Inputs go through in chunks of at most this many bytes (and rows): a
+# network's activations grow with the input, and 8192 rows of 150x150 RGB
+# images once took 4.8 GB to predict (benchmarks/bench_images.py).
+PREDICT_CHUNK_BYTES = 16 * 2**20
 
 
 def fingerprint(model):
@@ -247,12 +251,14 @@ def predict_raw(model, X):
     a few rows.  Large inputs go through in chunks to bound memory.
     """
     engine = engine_for(model)
-    dtype = model.inputs[0].dtype
-    X = np.asarray(X, dtype=dtype)
-    if len(X) <= PREDICT_CHUNK_ROWS:
-        return to_numpy(engine.infer(model, X))
+    X = np.asarray(X)
+    dtype = np.dtype(model.inputs[0].dtype)
+    row_bytes = max(dtype.itemsize * int(np.prod(X.shape[1:])), 1)
+    rows = int(np.clip(PREDICT_CHUNK_BYTES // row_bytes, 1, PREDICT_CHUNK_ROWS))
+    if len(X) <= rows:
+        return to_numpy(engine.infer(model, X.astype(dtype, copy=False)))
     parts = [
-        to_numpy(engine.infer(model, X[start : start + PREDICT_CHUNK_ROWS]))
-        for start in range(0, len(X), PREDICT_CHUNK_ROWS)
+        to_numpy(engine.infer(model, X[start : start + rows].astype(dtype, copy=False)))
+        for start in range(0, len(X), rows)
     ]
     return np.concatenate(parts)
