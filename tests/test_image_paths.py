@@ -119,6 +119,16 @@ def test_corrupt_file_mid_fit_names_it_and_keeps_the_fitted_estimator(folders, t
     with pytest.raises(ValueError, match="broken.png"):
         clf.predict(spoiled)
 
+    # on_error="warn": the file is left out, named, and the fit is exactly the
+    # fit without it; prediction still needs every image.
+    warned = CNNClassifier(**FAST, on_error="warn")
+    with pytest.warns(UserWarning, match=r"broken.png.*Left out of the fit"):
+        warned.fit(spoiled, y)
+    without = CNNClassifier(**FAST).fit(np.delete(paths, 37), np.delete(y, 37))
+    np.testing.assert_array_equal(warned.predict_proba(paths), without.predict_proba(paths))
+    with pytest.raises(ValueError, match="broken.png"):
+        warned.predict(spoiled)
+
 
 def test_path_input_errors_are_named(train_paths):
     paths, y = train_paths.filenames, train_paths.target

@@ -53,6 +53,14 @@ _COMMON_PARAMS_DOC = """
         ``image_size`` instead of stretching it, as Keras's
         ``image_dataset_from_directory(crop_to_aspect_ratio=True)``.
 
+    on_error : {"raise", "warn"}, default="raise"
+        What ``fit`` does with an image file (X given as paths) that cannot be
+        read: raise a ``ValueError`` naming it, or -- as
+        ``load_image_folder(on_error="warn")`` -- leave that sample out with a
+        warning naming the file.  ``"warn"`` decodes every file once before
+        training to find them.  Prediction always raises: it must return one
+        answer per sample.
+
     filters : tuple of int, default=(32, 64)
         Number of filters of each convolution block.
 
@@ -145,6 +153,7 @@ class _BaseCNN(BaseKerasEstimator):
         "image_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "color_mode": [StrOptions({"rgb", "grayscale", "rgba"})],
         "crop_to_aspect_ratio": ["boolean"],
+        "on_error": [StrOptions({"raise", "warn"})],
         "filters": [tuple, list],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
@@ -172,6 +181,7 @@ class _BaseCNN(BaseKerasEstimator):
             "image_size": self.image_size,
             "color_mode": self.color_mode,
             "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+            "on_error": self.on_error,
         }
 
     def _build_model(self, meta, seed):
@@ -263,6 +273,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         image_size=None,
         color_mode="rgb",
         crop_to_aspect_ratio=False,
+        on_error="raise",
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
@@ -303,6 +314,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.image_size = image_size
         self.color_mode = color_mode
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
+        self.on_error = on_error
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size
@@ -395,6 +407,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         image_size=None,
         color_mode="rgb",
         crop_to_aspect_ratio=False,
+        on_error="raise",
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
@@ -433,6 +446,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.image_size = image_size
         self.color_mode = color_mode
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
+        self.on_error = on_error
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size

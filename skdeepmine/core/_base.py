@@ -20,7 +20,7 @@ from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing, weights_restored_on_failure
 from ._backend import get_keras
 from ._engine import copy_network, predict_raw
-from ._paths import is_image_paths
+from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
 from ._training import checkout_trainer, train
@@ -153,6 +153,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         )
         y = self._encode_target(y, reset=not continuing, classes=classes)
         weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
+        X, y, weights = drop_unreadable(self, X, y, weights)
         multiplier = self._sample_weight_multiplier(y, weights)
         weights = weights * multiplier if multiplier is not None else weights.copy()
         # A zero weight means "as if the row were absent": drop it outright.

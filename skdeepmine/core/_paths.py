@@ -13,6 +13,7 @@ decoded array (tests/test_image_paths.py).
 """
 
 import os
+import warnings
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -124,6 +125,23 @@ class ImagePaths:
                 future.cancel()
             executor.shutdown(wait=False, cancel_futures=True)
 
+    def unreadable(self, workers=DECODE_WORKERS):
+        """``[(position, message)]`` for each file that cannot be decoded."""
+        from ..datasets._decode import UnreadableImageError
+
+        def check(positions):
+            found = []
+            for position in positions:
+                try:
+                    self.read(np.asarray([position]))
+                except UnreadableImageError as exc:
+                    found.append((int(position), str(exc)))
+            return found
+
+        chunks = np.array_split(np.arange(len(self)), max(1, len(self) // PREDICT_BATCH))
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="skdeepmine-check") as pool:
+            return [item for found in pool.map(check, chunks) for item in found]
+
     def map_batches(self, function, batch_size=PREDICT_BATCH):
         """``function`` applied to consecutive decoded batches, results concatenated."""
         batches = [
@@ -131,6 +149,28 @@ class ImagePaths:
             for start in range(0, len(self), batch_size)
         ]
         return np.concatenate([function(batch) for batch in self.stream(batches)])
+
+
+def drop_unreadable(estimator, X, y, weights):
+    """``(X, y, weights)`` without the unreadable files when ``on_error="warn"``.
+
+    Each file left out is named in a warning, as ``load_image_folder`` does;
+    with ``on_error="raise"`` (or X not paths) nothing is read here and the
+    training loop raises on the first unreadable file, naming it.
+    """
+    reading = getattr(estimator, "_image_reading", None)
+    if not isinstance(X, ImagePaths) or reading is None or reading().get("on_error") != "warn":
+        return X, y, weights
+    found = X.unreadable()
+    if not found:
+        return X, y, weights
+    if len(found) == len(X):
+        raise ValueError(f"None of the {len(X)} image files can be read; the first: {found[0][1]}")
+    for _, message in found:
+        warnings.warn(f"{message} Left out of the fit (on_error='warn').", UserWarning, stacklevel=4)
+    kept = np.ones(len(X), dtype=bool)
+    kept[[position for position, _ in found]] = False
+    return X[kept], y[kept], weights[kept]
 
 
 def is_image_paths(X):

@@ -395,6 +395,7 @@ class NeuralFeatureExtractor(
             "image_size": extra.get("image_size"),
             "color_mode": extra.get("color_mode", "rgb"),
             "crop_to_aspect_ratio": extra.get("crop_to_aspect_ratio", False),
+            "on_error": extra.get("on_error", "raise"),
         }
 
     def _layer_name(self, model, architecture):
