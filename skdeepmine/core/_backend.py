@@ -137,10 +137,43 @@ def _quiet_own_retracing(record):
 
 # The functions core/_compiled.py traces, as TensorFlow's warning names them.
 _OWN_FUNCTIONS = (
-    "compile_infer.<locals>", "compile_call.<locals>", "compile_evaluate.<locals>",
+    "_tf_infer.<locals>", "compile_call.<locals>", "compile_evaluate.<locals>",
     "_tf_train_step.<locals>",
     "_total_only.<locals>",
 )
+
+
+def _keep_tensorflow_out():
+    """Stop Keras importing TensorFlow into a JAX or PyTorch process.
+
+    Keras (3.15) asks its lazy TensorFlow handle whether TensorFlow is
+    *installed* before type checks such as ``isinstance(obj, tf.TensorShape)``
+    when it serialises any object (an optimizer, a layer's configuration) and
+    in ``keras.utils.set_random_seed``, and answering imports it: seconds,
+    hundreds of megabytes and TensorFlow's start-up lines on stderr
+    (keras-team/keras#18455).  No TensorFlow object can exist before
+    TensorFlow is imported, so the handle answers "available" only once
+    something has imported it; code that needs TensorFlow imports it itself.
+    tests/test_engine_backends.py checks that a fit, a prediction and a
+    pickle round trip leave it out.
+    """
+    try:
+        from keras.src.utils import module_utils
+    except ImportError:  # another Keras layout: leave it as it is
+        return
+    lazy = getattr(module_utils, "tensorflow", None)
+    base = type(lazy)
+    if lazy is None or not isinstance(getattr(base, "available", None), property):
+        return
+    if base.__name__ == "_ImportedTensorFlow":
+        return
+
+    class _ImportedTensorFlow(base):
+        @property
+        def available(self):
+            return "tensorflow" in sys.modules and base.available.fget(self)
+
+    lazy.__class__ = _ImportedTensorFlow
 
 
 def _load():
@@ -162,7 +195,9 @@ def _load():
                 _size_thread_pools(tensorflow)
                 tensorflow.get_logger().addFilter(_quiet_own_retracing)
                 _modules["tf"] = tensorflow
-            elif backend == "torch":
+            else:
+                _keep_tensorflow_out()
+            if backend == "torch":
                 n_threads, _ = requested_num_threads()
                 if n_threads is not None:
                     import torch

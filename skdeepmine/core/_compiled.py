@@ -3,8 +3,8 @@
 The engine (``_engine.py``) and the training loop (``_training.py``) ask this
 module for three functions and never learn which backend runs them:
 
-* :func:`compile_infer` -- ``f(trainable, non_trainable, x) -> outputs``, a
-  stateless inference call taking the weights as arguments, so one compiled
+* :func:`compile_infer` -- ``f(model, x) -> outputs``, a stateless
+  inference call taking the model's weights as arguments, so one compiled
   function serves every fitted model of an architecture;
 * :func:`compile_train_step` -- ``f(x, y, sample_weight) -> (total, outputs)``
   on a trainer's model and optimizer, updating their variables;
@@ -43,47 +43,96 @@ def _input_shape(model):
 
 
 # ------------------------------------------------------------------ inference
+def _weight_values(model):
+    return (
+        [v.value for v in model.trainable_variables],
+        [v.value for v in model.non_trainable_variables],
+    )
+
+
 def compile_infer(template):
-    """``f(trainable, non_trainable, x)``: ``template``'s stateless inference."""
+    """``f(model, x)``: ``template``'s inference, on ``model``'s weights.
+
+    One compiled function serves every model of ``template``'s architecture:
+    the weights are arguments, not captured state.
+    """
     backend = backend_name()
     if backend == "tensorflow":
-        from ._backend import get_tf
-
-        tf = get_tf()
-
-        def specs(variables):
-            return [tf.TensorSpec(v.shape, v.dtype) for v in variables]
-
-        @tf.function(input_signature=[
-            specs(template.trainable_variables),
-            specs(template.non_trainable_variables),
-            tf.TensorSpec(_input_shape(template), template.inputs[0].dtype),
-        ])
-        def infer(trainable, non_trainable, x):
-            outputs, _ = template.stateless_call(trainable, non_trainable, x, training=False)
-            return outputs
-
-        return infer
+        return _tf_infer(template)
     if backend == "jax":
         import jax
 
         @jax.jit
-        def infer(trainable, non_trainable, x):
+        def stateless(trainable, non_trainable, x):
             outputs, _ = template.stateless_call(trainable, non_trainable, x, training=False)
             return outputs
 
-        return infer
+        def infer_jax(model, x):
+            return stateless(*_weight_values(model), x)
+
+        return infer_jax
 
     import torch
 
-    def infer(trainable, non_trainable, x):
+    ops = _ops()
+
+    # Eager, not torch.compile: compiling took tens of seconds per
+    # architecture and batch-size class for a 1-row call 6x faster
+    # (benchmarks/bench_core.py prints both); eager stateless_call costs the
+    # same CPU time as model(x) under no_grad.
+    def infer_torch(model, x):
         with torch.no_grad():
             outputs, _ = template.stateless_call(
-                trainable, non_trainable, _ops().convert_to_tensor(x), training=False
+                *_weight_values(model), ops.convert_to_tensor(x), training=False
             )
         return outputs.cpu()
 
-    return infer
+    return infer_torch
+
+
+def _tf_infer(template):
+    """A concrete function reading the weights through their resource handles.
+
+    Binding every weight as a ``tf.function`` argument (its signature check,
+    then an eager read per variable) cost several times the network itself
+    for one row; a concrete function takes flat arguments without that
+    check, and a variable's handle is a tensor already, read inside the
+    graph (``benchmarks/bench_core.py``: 1-row latency beside a plain
+    ``tf.function`` closing over the model).  The values are read at call
+    time, so weights changed after fitting are the ones used.
+    """
+    from ._backend import get_tf
+
+    tf = get_tf()
+    trainable, non_trainable = template.trainable_variables, template.non_trainable_variables
+    n_trainable = len(trainable)
+    layout = [(tuple(v.shape), tf.as_dtype(v.dtype)) for v in trainable + non_trainable]
+
+    @tf.function(input_signature=[
+        tf.TensorSpec(_input_shape(template), template.inputs[0].dtype),
+        *[tf.TensorSpec((), tf.resource)] * len(layout),
+    ])
+    def infer(x, *handles):
+        values = []
+        for handle, (shape, dtype) in zip(handles, layout):
+            value = tf.raw_ops.ReadVariableOp(resource=handle, dtype=dtype)
+            value.set_shape(shape)
+            values.append(value)
+        outputs, _ = template.stateless_call(
+            values[:n_trainable], values[n_trainable:], x, training=False
+        )
+        return outputs
+
+    concrete = infer.get_concrete_function()
+
+    def infer_tf(model, x):
+        handles = [v.value.handle for v in model.trainable_variables]
+        handles += [v.value.handle for v in model.non_trainable_variables]
+        return concrete(x, *handles)
+
+    # tests/test_robustness.py counts the traces behind each engine.
+    infer_tf.experimental_get_tracing_count = infer.experimental_get_tracing_count
+    return infer_tf
 
 
 def compile_call(model):

@@ -128,9 +128,7 @@ class _Engine:
             with self._lock:
                 if self._infer is None:
                     self._infer = compile_infer(self.template)
-        trainable = [v.value for v in model.trainable_variables]
-        non_trainable = [v.value for v in model.non_trainable_variables]
-        return self._infer(trainable, non_trainable, x)
+        return self._infer(model, x)
 
     def checkout(self, key, make_trainer):
         """Lend a free trainer for ``key`` (optimizer, loss, target), or a new one."""

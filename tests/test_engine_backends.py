@@ -1,0 +1,78 @@
+"""The compiled-function engine on each Keras backend (core/_compiled.py, _engine.py).
+
+Keras reads ``KERAS_BACKEND`` once per process, so JAX and PyTorch run in a
+subprocess each; the suite's own backend (TensorFlow) runs in this process.
+Speed is measured by benchmarks/bench_core.py, never here.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+CHECKS = textwrap.dedent("""
+    import pickle
+    import sys
+
+    import numpy as np
+
+    from skdeepmine import CNNClassifier
+
+
+    def check_engine(backend):
+        rng = np.random.RandomState(0)
+        X = rng.rand(60, 6, 6, 1).astype(np.float32)
+        y = np.arange(60) % 3
+        params = dict(filters=(3,), dense_units=(4,), epochs=2, batch_size=16)
+        first = CNNClassifier(random_state=0, **params).fit(X, y)
+        second = CNNClassifier(random_state=1, **params).fit(X, y)
+        import keras
+
+        assert keras.backend.backend() == backend, keras.backend.backend()
+        # One compiled function serves both models, each with its own weights.
+        outputs = []
+        for clf in (first, second):
+            expected = keras.ops.convert_to_numpy(clf.model_(X, training=False))
+            np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-5, atol=1e-6)
+            outputs.append(expected)
+        assert np.abs(outputs[0] - outputs[1]).max() > 1e-3, "the two models predict alike"
+        # Weights changed after fitting are the ones predictions use.
+        weights = first.model_.get_weights()
+        weights[-1] = weights[-1] + np.array([0.0, 0.0, 40.0], dtype=weights[-1].dtype)
+        first.model_.set_weights(weights)
+        np.testing.assert_array_equal(first.predict(X), np.full(60, 2))
+        np.testing.assert_allclose(second.predict_proba(X), outputs[1], rtol=1e-5, atol=1e-6)
+        loaded = pickle.loads(pickle.dumps(second))
+        np.testing.assert_allclose(loaded.predict_proba(X), outputs[1], rtol=1e-5, atol=1e-6)
+""")
+
+SUBPROCESS = CHECKS + textwrap.dedent("""
+    check_engine(sys.argv[1])
+    assert "tensorflow" not in sys.modules, "TensorFlow was imported on " + sys.argv[1]
+    print("ok", sys.argv[1])
+""")
+
+
+def test_compiled_predictions_match_the_model_on_the_suites_backend():
+    from skdeepmine.core._backend import backend_name
+
+    namespace = {}
+    exec(CHECKS, namespace)
+    namespace["check_engine"](backend_name())
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_compiled_predictions_match_the_model_without_importing_tensorflow(backend):
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed (pip install 'skdeepmine[{backend}]')")
+    env = {**os.environ, "KERAS_BACKEND": backend, "SKDEEPMINE_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", SUBPROCESS, backend], env=env, capture_output=True, text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith(f"ok {backend}")
+    assert "oneDNN" not in result.stderr, result.stderr[-2000:]
