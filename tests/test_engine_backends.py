@@ -44,6 +44,11 @@ CHECKS = textwrap.dedent("""
         weights[-1] = weights[-1] + np.array([0.0, 0.0, 40.0], dtype=weights[-1].dtype)
         first.model_.set_weights(weights)
         np.testing.assert_array_equal(first.predict(X), np.full(60, 2))
+        # Freezing a layer after fitting moves its weights out of
+        # trainable_variables; each must still reach its own place.
+        next(layer for layer in first.model_.layers if layer.weights).trainable = False
+        expected = keras.ops.convert_to_numpy(first.model_(X, training=False))
+        np.testing.assert_allclose(first.predict_proba(X), expected, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(second.predict_proba(X), outputs[1], rtol=1e-5, atol=1e-6)
         loaded = pickle.loads(pickle.dumps(second))
         np.testing.assert_allclose(loaded.predict_proba(X), outputs[1], rtol=1e-5, atol=1e-6)

@@ -43,11 +43,43 @@ def _input_shape(model):
 
 
 # ------------------------------------------------------------------ inference
-def _weight_values(model):
-    return (
-        [v.value for v in model.trainable_variables],
-        [v.value for v in model.non_trainable_variables],
-    )
+_VARIABLES = "_skdeepmine_variables"
+
+
+def _variables(model):
+    """``model.variables``, listed once per model.
+
+    Keras walks every layer each time it lists them, a good part of a
+    1-row prediction.  Stored outside Keras's attribute tracking, which
+    would adopt the variables as the model's own a second time.
+    """
+    found = model.__dict__.get(_VARIABLES)
+    if found is None:
+        found = tuple(model.variables)
+        object.__setattr__(model, _VARIABLES, found)
+    return found
+
+
+def _weight_split(template):
+    """``f(model) -> (trainable, non_trainable)`` values, split as ``template``'s.
+
+    Positions in ``variables`` do not move when a layer's ``trainable``
+    flag does, so a model whose layers were frozen after fitting still hands
+    each weight to its own place in the compiled call.
+    """
+    position = {id(v): i for i, v in enumerate(template.variables)}
+    trainable = [position[id(v)] for v in template.trainable_variables]
+    non_trainable = [position[id(v)] for v in template.non_trainable_variables]
+
+    def split(model):
+        variables = _variables(model)
+        return (
+            [variables[i].value for i in trainable],
+            [variables[i].value for i in non_trainable],
+        )
+
+    split.order = trainable + non_trainable
+    return split
 
 
 def compile_infer(template):
@@ -59,6 +91,7 @@ def compile_infer(template):
     backend = backend_name()
     if backend == "tensorflow":
         return _tf_infer(template)
+    split = _weight_split(template)
     if backend == "jax":
         import jax
 
@@ -68,7 +101,7 @@ def compile_infer(template):
             return outputs
 
         def infer_jax(model, x):
-            return stateless(*_weight_values(model), x)
+            return stateless(*split(model), x)
 
         return infer_jax
 
@@ -83,7 +116,7 @@ def compile_infer(template):
     def infer_torch(model, x):
         with torch.no_grad():
             outputs, _ = template.stateless_call(
-                *_weight_values(model), ops.convert_to_tensor(x), training=False
+                *split(model), ops.convert_to_tensor(x), training=False
             )
         return outputs.cpu()
 
@@ -125,10 +158,11 @@ def _tf_infer(template):
 
     concrete = infer.get_concrete_function()
 
+    order = _weight_split(template).order
+
     def infer_tf(model, x):
-        handles = [v.value.handle for v in model.trainable_variables]
-        handles += [v.value.handle for v in model.non_trainable_variables]
-        return concrete(x, *handles)
+        variables = _variables(model)
+        return concrete(x, *[variables[i].value.handle for i in order])
 
     # tests/test_robustness.py counts the traces behind each engine.
     infer_tf.experimental_get_tracing_count = infer.experimental_get_tracing_count
