@@ -29,7 +29,15 @@ from sklearn.utils.validation import (
 from ..core._atomic import all_or_nothing
 from ..core._paths import looks_like_paths
 from ..features import NeuralFeatureExtractor
-from ._docs import _ATTRIBUTES_DOC, _PARAMS_DOC
+from ._blend import (
+    class_columns,
+    fit_blend,
+    has_network_head,
+    network_input,
+    resolve_strategy,
+    target_moments,
+)
+from ._docs import CLASSIFIER_DOC, REGRESSOR_DOC
 from ._folds import out_of_fold_features
 from ..utils._doc_link import DocLinkMixin
 from ._importance import importance_shares, input_attributions
@@ -42,11 +50,19 @@ from ._routing import (
     with_class_weight,
 )
 
-def _estimator_has(attr):
-    """The fitted estimator_ has ``attr``, or else the estimator to be fitted has."""
+def _estimator_has(attr, *, blends=True):
+    """The fitted estimator_ has ``attr``, or else the estimator to be fitted has.
+
+    With ``blends=False`` the method is unavailable where the network's and
+    the estimator's predictions are blended.
+    """
 
     def check(self):
-        if hasattr(self, "estimator_"):
+        fitted = hasattr(self, "estimator_")
+        strategy = self.final_strategy_ if fitted else self._resolved_strategy()
+        if not blends and strategy not in ("features", "estimator"):
+            return False
+        if fitted:
             return hasattr(self.estimator_, attr)
         return hasattr(self._estimator_to_fit(), attr)
 
@@ -59,22 +75,35 @@ def _non_numeric_columns(X):
     return [str(c) for c, dtype in X.dtypes.items() if dtype.kind not in "biuf"]
 
 
+class _Head:
+    """A fitted hybrid's network outputs as a ``transform``, for input attributions."""
+
+    def __init__(self, hybrid):
+        self._hybrid = hybrid
+
+    def transform(self, X):
+        return self._hybrid._network_output(self._hybrid.extractor_, X)
+
+
 class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {
         "extractor": [HasMethods(["fit", "transform", "get_params"]), None],
         "estimator": [HasMethods(["fit", "predict", "get_params"]), None],
         "passthrough": ["boolean"],
         "cv": ["cv_object", None],
+        "strategy": [StrOptions({"auto", "blend", "features"})],
         "random_state": ["random_state"],
     }
 
     def __init__(
-        self, extractor=None, estimator=None, *, passthrough=True, cv=5, random_state=None
+        self, extractor=None, estimator=None, *, passthrough=True, cv=5, strategy="auto",
+        random_state=None,
     ):
         self.extractor = extractor
         self.estimator = estimator
         self.passthrough = passthrough
         self.cv = cv
+        self.strategy = strategy
         self.random_state = random_state
 
     # ----------------------------------------------------------------- hooks
@@ -112,6 +141,23 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
             # Integer regression targets look like classes to "auto".
             extractor.set_params(target=self._extractor_target)
         return extractor
+
+    def _resolved_strategy(self):
+        return resolve_strategy(self, self.estimator)
+
+    def _check_blend(self, parts):
+        problems = []
+        if not has_network_head(parts["extractor"]):
+            problems.append("an extractor with a network head (a NeuralFeatureExtractor "
+                            "with its own network, the default)")
+        if self._kind == "classifier" and not hasattr(parts["estimator"], "predict_proba"):
+            problems.append("an estimator with predict_proba")
+        if not self.passthrough:
+            problems.append("passthrough=True (the estimator learns on X)")
+        if self.cv is None:
+            problems.append("cv (its first split holds out the rows that choose the weight)")
+        if problems:
+            raise ValueError(f"strategy='blend' needs {'; '.join(problems)}.")
 
     def _check_estimator_kind(self, estimator):
         wrong = is_regressor if self._kind == "classifier" else is_classifier
@@ -180,9 +226,9 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
             sample_weight = _check_sample_weight(sample_weight, X)
         # The defaults made here are seeded from random_state; parts passed in
         # keep their own random_state.
-        seeds = [None, None]
+        seeds = [None, None, None]
         if self.random_state is not None:
-            seeds = check_random_state(self.random_state).randint(2**31 - 1, size=2).tolist()
+            seeds = check_random_state(self.random_state).randint(2**31 - 1, size=3).tolist()
         parts = {
             "extractor": self._extractor_to_fit(seeds[0]),
             "estimator": self._estimator_to_fit(seeds[1]),
@@ -195,6 +241,11 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
                 parts[name], params[name] = with_class_weight(
                     self, name, parts[name], params[name], y, factors
                 )
+
+        strategy = self._resolved_strategy()
+        if strategy == "blend":
+            self._check_blend(parts)
+            return self._fit_blend(parts, X, y, params, sample_weight, seeds[2])
 
         extractor_ = clone(parts["extractor"]).fit(X, y, **params["extractor"])
         deep = as_2d(extractor_.transform(X))
@@ -210,6 +261,7 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
 
         self.extractor_ = extractor_
         self.estimator_ = estimator_
+        self.final_strategy_, self.network_weight_ = "features", 0.0
         if looks_like_paths(X) and hasattr(extractor_, "n_features_in_"):
             # Pixels per image, as for an array of the same images.
             self.n_features_in_ = extractor_.n_features_in_
@@ -227,6 +279,40 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
         )
         return self
 
+    def _fit_blend(self, parts, X, y, params, sample_weight, seed):
+        extractor_, estimator_, weight, _ = fit_blend(
+            self, parts, X, y, params, sample_weight, seed
+        )
+        self.extractor_ = extractor_
+        self.estimator_ = estimator_
+        self.network_weight_ = weight
+        self.final_strategy_ = {0.0: "estimator", 1.0: "network"}.get(weight, "blend")
+        self.n_deep_features_ = extractor_.n_components_
+        self._frame_features = False
+        self.deep_importance_share_, self.raw_importance_share_ = weight, 1.0 - weight
+        self._input_attributions = None
+        if weight > 0 and hasattr(estimator_, "feature_importances_"):
+            # Rows: the network's outputs; their mean divides its weight among the inputs.
+            self._input_attributions = input_attributions(_Head(self), X).mean(
+                axis=0, keepdims=True
+            )
+        return self
+
+    def _blend_output(self, X):
+        """The blend of the network's and the estimator's predictions for ``X``."""
+        check_is_fitted(self)
+        X = check_input(self, X, reset=False)
+        # Checked by the network's extractor (finite values, its shape), even
+        # where the estimator alone predicts and would take NaN.
+        network_input(self.extractor_, X)
+        weight = self.network_weight_
+        output = 0.0
+        if weight < 1.0:
+            output = (1.0 - weight) * self._estimator_output(self.estimator_, X)
+        if weight > 0.0:
+            output = output + weight * self._network_output(self.extractor_, X)
+        return output
+
     def _fit_estimator(self, estimator, features, y, params, X):
         try:
             return clone(estimator).fit(features, y, **params["estimator"])
@@ -243,8 +329,11 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
             ) from exc
 
     # ------------------------------------------------------------ inference
+    def _blends(self):
+        return getattr(self, "final_strategy_", "features") != "features"
+
     def _output_names(self, n_deep):
-        names = deep_names(n_deep)
+        names = [] if self._blends() else deep_names(n_deep)
         if self.passthrough:
             names += [str(name) for name in _check_feature_names_in(self, None)]
         return names
@@ -252,6 +341,8 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
     def _features(self, X):
         check_is_fitted(self)
         X = check_input(self, X, reset=False)
+        if self._blends():
+            return X  # the estimator learned on X itself
         deep = as_2d(self.extractor_.transform(X))
         return combine(
             deep, X, passthrough=self.passthrough,
@@ -281,6 +372,8 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
             ``passthrough``, the input feature names.
         """
         check_is_fitted(self, "n_deep_features_")
+        if self._blends():
+            return np.asarray(_check_feature_names_in(self, input_features), dtype=object)
         names = deep_names(self.n_deep_features_)
         if self.passthrough:
             names += list(_check_feature_names_in(self, input_features))
@@ -297,11 +390,16 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
         """Importance of each input feature of X (see the class's Attributes)."""
         transformed = self.transformed_feature_importances_
         attributions = getattr(self, "_input_attributions", None)
-        if attributions is None:
+        if attributions is None and not (self._blends() and self.network_weight_ == 0):
             raise AttributeError(
                 "feature_importances_ needs the input attributions measured at fit; "
                 "refit the hybrid."
             )
+        if self._blends():
+            importances = (1.0 - self.network_weight_) * np.asarray(transformed, dtype=np.float64)
+            if attributions is not None:
+                importances = importances + self.network_weight_ * attributions[0]
+            return importances
         n_deep = self.n_deep_features_
         importances = np.asarray(transformed[:n_deep], dtype=np.float64) @ attributions
         if self.passthrough:
@@ -316,73 +414,7 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
 
 
 class HybridClassifier(ClassifierMixin, _BaseHybrid):
-    __doc__ = f"""Deep features mined by a classical classifier.
-
-    A neural network (the ``extractor``) learns a representation of the
-    data; a classical estimator (by default gradient-boosted trees) is
-    trained on that representation, next to the raw features.  The network
-    finds smooth, distributed structure; the trees find thresholds and
-    interactions, handle mixed scales, and say which features they used.
-
-    Parameters
-    ----------
-    {_PARAMS_DOC.strip().format(kind="classifier", default="HistGradientBoostingClassifier", folds="stratified")}
-
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, given to the extractor and to the estimator:
-        as their own ``class_weight`` where they have that parameter (a
-        random forest, HistGradientBoosting), otherwise multiplied into the
-        sample weights of their ``fit`` (the default
-        :class:`NeuralFeatureExtractor`); a part that takes neither is an
-        error.  ``"balanced"`` weighs each class inversely to its total
-        sample weight; a dict maps class labels to weights (others weigh 1).
-
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    {_ATTRIBUTES_DOC.strip()}
-
-    See Also
-    --------
-    HybridRegressor : The same for regression.
-    NeuralFeatureExtractor : The default extractor.
-    sklearn.ensemble.StackingClassifier : Stacking of predictions.
-
-    Notes
-    -----
-    A supervised embedding fits its own training rows better than new rows,
-    so with ``cv=None`` the estimator learns on features cleaner than those
-    it meets when predicting, and trusts them too much.  In
-    ``benchmarks/bench_hybrid.py`` (5-fold accuracy on raw data, default
-    parts) ``cv=5`` beat ``cv=None`` on all three datasets: breast_cancer
-    97.9 against 97.5, wine 97.2 against 95.0, digits 97.7 against 96.4, for
-    two to four times the fit time (six network fits instead of one).  Hence
-    the default ``cv=5``; pass ``cv=None`` when fit time matters more.
-
-    To grid-search the parts' parameters (``extractor__n_components``,
-    ``estimator__max_depth``), pass the parts explicitly: the defaults are
-    created at fit, so ``None`` has no nested parameters.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_breast_cancer
-    >>> from skdeepmine.features import NeuralFeatureExtractor
-    >>> from skdeepmine.hybrid import HybridClassifier
-    >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-    >>> X, y = X[:200], y[:200]
-    >>> clf = HybridClassifier(NeuralFeatureExtractor(n_components=4, epochs=2,
-    ...                                               random_state=0))
-    >>> clf.fit(X, y).predict(X[:3]).shape
-    (3,)
-    >>> clf.predict_proba(X[:3]).shape
-    (3, 2)
-    >>> round(clf.deep_importance_share_ + clf.raw_importance_share_, 6)
-    1.0
-    >>> clf.get_feature_names_out()[:6]
-    array(['deep0', 'deep1', 'deep2', 'deep3', 'mean radius', 'mean texture'],
-          dtype=object)
-    """
+    __doc__ = CLASSIFIER_DOC
 
     _kind = "classifier"
     _extractor_target = "classification"
@@ -399,11 +431,13 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
         *,
         passthrough=True,
         cv=5,
+        strategy="auto",
         random_state=None,
         class_weight=None,
     ):
         super().__init__(
-            extractor, estimator, passthrough=passthrough, cv=cv, random_state=random_state
+            extractor, estimator, passthrough=passthrough, cv=cv, strategy=strategy,
+            random_state=random_state,
         )
         self.class_weight = class_weight
 
@@ -411,6 +445,21 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
         if self.class_weight is None:
             return None
         return class_factors(self.class_weight, self.classes_, y, sample_weight)
+
+    def _set_target_moments(self, y, sample_weight):
+        pass
+
+    def _network_target(self, y):
+        return y
+
+    def _network_output(self, extractor, X):
+        network = extractor.network_
+        proba = network.predict_proba(network_input(extractor, X))
+        return class_columns(proba, network.classes_, len(self.classes_))
+
+    def _estimator_output(self, estimator, X):
+        proba = estimator.predict_proba(X)
+        return class_columns(proba, estimator.classes_, len(self.classes_))
 
     def _default_estimator(self):
         # Imported here: sklearn.ensemble would add ~0.1 s to `import skdeepmine`.
@@ -444,13 +493,15 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
         y_pred : ndarray of shape (n_samples,)
             Predicted labels, drawn from ``classes_``.
         """
+        if self._blends():
+            return self.classes_[self._blend_output(X).argmax(axis=1)]
         features = self._features(X)
         encoded = self.estimator_.predict(features)
         return self.classes_[np.asarray(encoded, dtype=int)]
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities for ``X``, from the estimator.
+        """Class probabilities for ``X``, from the estimator (or the blend).
 
         Parameters
         ----------
@@ -462,12 +513,14 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class, columns ordered as ``classes_``.
         """
+        if self._blends():
+            return self._blend_output(X)
         features = self._features(X)
         return self.estimator_.predict_proba(features)
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Logarithm of the class probabilities for ``X``, from the estimator.
+        """Logarithm of the class probabilities for ``X``, from the estimator (or the blend).
 
         Parameters
         ----------
@@ -479,12 +532,18 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class, columns ordered as ``classes_``.
         """
+        if self._blends():
+            with np.errstate(divide="ignore"):
+                return np.log(self._blend_output(X))
         features = self._features(X)
         return self.estimator_.predict_log_proba(features)
 
-    @available_if(_estimator_has("decision_function"))
+    @available_if(_estimator_has("decision_function", blends=False))
     def decision_function(self, X):
         """Decision function of the estimator for ``X``.
+
+        Only where the estimator alone predicts: not when the network's
+        predictions are blended in (``final_strategy_`` "blend" or "network").
 
         Parameters
         ----------
@@ -502,48 +561,26 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
 
 
 class HybridRegressor(RegressorMixin, _BaseHybrid):
-    __doc__ = f"""Deep features mined by a classical regressor.
-
-    The regression counterpart of :class:`HybridClassifier`: a neural network
-    (the ``extractor``) learns a representation supervised by ``y``; a
-    classical regressor (by default gradient-boosted trees) is trained on it,
-    next to the raw features.
-
-    Parameters
-    ----------
-    {_PARAMS_DOC.strip().format(kind="regressor", default="HistGradientBoostingRegressor", folds="K-fold")}
-
-    Attributes
-    ----------
-    {_ATTRIBUTES_DOC.strip()}
-
-    See Also
-    --------
-    HybridClassifier : The same for classification.
-    NeuralFeatureExtractor : The default extractor.
-    sklearn.ensemble.StackingRegressor : Stacking of predictions.
-
-    Notes
-    -----
-    A default :class:`NeuralFeatureExtractor` (or one given with
-    ``target="auto"``) learns ``y`` as a continuous, standardised target,
-    even when ``y`` holds integers.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from skdeepmine.features import NeuralFeatureExtractor
-    >>> from skdeepmine.hybrid import HybridRegressor
-    >>> X, y = load_diabetes(return_X_y=True)
-    >>> X, y = X[:200], y[:200]
-    >>> reg = HybridRegressor(NeuralFeatureExtractor(n_components=4, epochs=2,
-    ...                                              random_state=0))
-    >>> reg.fit(X, y).predict(X[:2]).shape
-    (2,)
-    """
+    __doc__ = REGRESSOR_DOC
 
     _kind = "regressor"
     _extractor_target = "regression"
+
+    def _set_target_moments(self, y, sample_weight):
+        # The extractor learns y standardised with these (features/_extractor.py).
+        self._target_moments = target_moments(y, sample_weight)
+
+    def _network_target(self, y):
+        mean, scale = self._target_moments
+        return (np.asarray(y, dtype=np.float64) - mean) / scale
+
+    def _network_output(self, extractor, X):
+        mean, scale = self._target_moments
+        output = extractor.network_.predict(network_input(extractor, X))
+        return mean + scale * np.asarray(output, dtype=np.float64).reshape(len(output))
+
+    def _estimator_output(self, estimator, X):
+        return np.asarray(estimator.predict(X), dtype=np.float64)
 
     def _default_estimator(self):
         from sklearn.ensemble import HistGradientBoostingRegressor
@@ -566,5 +603,7 @@ class HybridRegressor(RegressorMixin, _BaseHybrid):
         y_pred : ndarray of shape (n_samples,)
             Predicted targets.
         """
+        if self._blends():
+            return self._blend_output(X)
         features = self._features(X)
         return self.estimator_.predict(features)

@@ -1,0 +1,165 @@
+"""The blend: the extractor's own network head and the estimator, weighted on held-out rows.
+
+A tree on deep features that its own training rows made lets the tree trust
+them too much (``benchmarks/bench_hybrid.py``: on the planted-interaction
+table, HistGradientBoosting on [in-sample deep | raw] features scored 70 %
+against 87.5 % on the raw ones); out-of-fold features cost one network per
+fold.  The blend needs one network: it is trained on one split of the rows,
+the estimator on the same split, and the weight of the network's predictions
+is the one that scores best on the held-out rows, which neither has seen.
+The estimator is then refitted on all rows.
+"""
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _check_method_params
+
+from ..core._validation import validate_X
+from ..features import NeuralFeatureExtractor
+from ..features._dense import weighted_moments
+
+#: The network weights tried: 0 (the estimator alone) to 1 (the network alone).
+WEIGHTS = np.round(np.linspace(0.0, 1.0, 11), 1)
+
+
+def has_network_head(extractor):
+    """Whether the blend can use ``extractor``'s network: a NeuralFeatureExtractor's."""
+    return isinstance(extractor, NeuralFeatureExtractor) and extractor.model is None
+
+
+def resolve_strategy(hybrid, estimator):
+    """The hybrid's ``strategy`` with "auto" resolved, for ``estimator`` (None: the default).
+
+    "auto" blends when the default network is used (``extractor=None``, whose
+    head the blend needs), with ``passthrough``, a ``cv`` to hold rows out
+    and, for classifiers, an estimator with ``predict_proba``.
+    """
+    if hybrid.strategy != "auto":
+        return hybrid.strategy
+    blends = (
+        hybrid.extractor is None and hybrid.passthrough and hybrid.cv is not None
+        and (
+            hybrid._kind == "regressor" or estimator is None
+            or hasattr(estimator, "predict_proba")
+        )
+    )
+    return "blend" if blends else "features"
+
+
+def holdout_split(cv, X, y, splitter_params, *, classifier, seed):
+    """The first split of ``cv``: (rows to train on, rows to choose the weight on).
+
+    An int means that many shuffled (stratified, for classifiers) folds,
+    seeded by ``seed``, so that rows stored in some order (by class, by
+    time) do not all fall into the held-out part.
+    """
+    from numbers import Integral
+
+    from sklearn.model_selection import KFold, StratifiedKFold, check_cv
+
+    if isinstance(cv, Integral):
+        folds = StratifiedKFold if classifier else KFold
+        splitter = folds(int(cv), shuffle=True, random_state=seed)
+        try:
+            return next(splitter.split(X, y))
+        except ValueError:  # a class too small to stratify
+            if not classifier:
+                raise
+            return next(KFold(int(cv), shuffle=True, random_state=seed).split(X, y))
+    splitter = check_cv(cv, y, classifier=classifier)
+    return next(splitter.split(X, y, **splitter_params))
+
+
+def _score(y, predictions, weights, classifier):
+    """Higher is better: (accuracy, -log-loss) for probabilities, -MSE for values."""
+    if classifier:
+        correct = predictions.argmax(axis=1) == y
+        accuracy = np.average(correct, weights=weights)
+        picked = np.clip(predictions[np.arange(len(y)), y], 1e-12, 1.0)
+        return accuracy, np.average(np.log(picked), weights=weights)
+    return (-np.average((predictions - y) ** 2, weights=weights),)
+
+
+def choose_weight(network, estimator, y, weights, *, classifier):
+    """The network's weight in ``WEIGHTS`` whose blend scores best on held-out rows.
+
+    Classifiers: the best weighted accuracy, ties broken by log-loss;
+    regressors: the lowest weighted squared error.  Among equal scores, the
+    weight nearest 0.5 (both parts) wins.
+    """
+    scores = [
+        _score(y, w * network + (1 - w) * estimator, weights, classifier) + (-abs(w - 0.5),)
+        for w in WEIGHTS
+    ]
+    return float(WEIGHTS[max(range(len(WEIGHTS)), key=scores.__getitem__)])
+
+
+def class_columns(proba, classes, n_classes):
+    """``proba`` of a model that saw only ``classes`` (encoded), as ``n_classes`` columns."""
+    full = np.zeros((len(proba), n_classes))
+    full[:, np.asarray(classes, dtype=int)] = proba
+    return full
+
+
+def fit_blend(hybrid, parts, X, y, params, sample_weight, seed):
+    """Fit the parts of a blend; return (extractor_, estimator_, weight, held-out rows).
+
+    ``hybrid`` gives the network's and estimator's predictions
+    (``_network_output``, ``_estimator_output``); ``params`` the routed fit
+    parameters of each part and of the splitter.
+    """
+    classifier = hybrid._kind == "classifier"
+    train, held = holdout_split(
+        hybrid.cv, X, y, params["splitter"], classifier=classifier, seed=seed
+    )
+    X_train, X_held = _safe_indexing(X, train), _safe_indexing(X, held)
+    fold = _check_method_params(X, params["extractor"], indices=train)
+    extractor = clone(parts["extractor"]).fit(X_train, y[train], **fold)
+    hybrid._set_target_moments(y[train], fold.get("sample_weight"))
+    part = hybrid._fit_estimator(
+        parts["estimator"], X_train, y[train],
+        {"estimator": _check_method_params(X, params["estimator"], indices=train)}, X,
+    )
+    weights = None if sample_weight is None else np.asarray(sample_weight)[held]
+    weight = choose_weight(
+        hybrid._network_output(extractor, X_held),
+        hybrid._estimator_output(part, X_held),
+        y[held], weights, classifier=classifier,
+    )
+    # The part with the larger weight then learns from every row: the
+    # estimator refitted, or the network trained on for a fifth of its epochs
+    # (a refit of both would cost more than the budget of issue 13, 2.5
+    # network fits; benchmarks/bench_hybrid.py).
+    estimator = part
+    if weight < 0.5:
+        estimator = hybrid._fit_estimator(parts["estimator"], X, y, params, X)
+    else:
+        _train_on(extractor.network_, X, hybrid._network_target(y), params["extractor"])
+    return extractor, estimator, weight, held
+
+
+def _train_on(network, X, y, fit_params):
+    """Continue training the fitted ``network`` on all rows for a fifth of its epochs."""
+    classes = getattr(network, "classes_", None)
+    if classes is not None and not np.isin(y, classes).all():
+        return  # a class the held-out split took entirely: keep the network as it is
+    epochs, warm_start = network.epochs, network.warm_start
+    network.set_params(warm_start=True, epochs=max(1, epochs // 5))
+    try:
+        network.fit(X, y, sample_weight=fit_params.get("sample_weight"))
+    finally:
+        network.set_params(warm_start=warm_start, epochs=epochs)
+
+
+def network_input(extractor, X):
+    """``X`` checked by the fitted ``extractor`` and shaped for its network."""
+    X = validate_X(extractor, X, reset=False)
+    return X.reshape((len(X),) + extractor.network_.input_shape_)
+
+
+def target_moments(y, sample_weight):
+    """Weighted mean and standard deviation of ``y``, as the extractor standardises it."""
+    weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+    mean, variance = weighted_moments(np.asarray(y, dtype=np.float64).reshape(-1, 1), weights)
+    return float(mean[0]), float(np.sqrt(variance[0]))

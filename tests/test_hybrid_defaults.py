@@ -1,0 +1,127 @@
+"""The hybrid's blend (issue 13): it follows whichever part wins, at about two network fits."""
+
+import numpy as np
+import pytest
+from sklearn.decomposition import PCA
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
+
+from skdeepmine.features import NeuralFeatureExtractor
+from skdeepmine.hybrid import HybridClassifier, HybridRegressor
+from skdeepmine.hybrid._blend import resolve_strategy
+
+# A small network; with strategy="blend" given, as an extractor passed in
+# resolves "auto" to the feature stacking.
+NETWORK = dict(hidden_units=(32,), n_components=8, epochs=30, learning_rate=0.01,
+               random_state=0)
+TREES = dict(max_iter=30, random_state=0)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_openmp_thread():
+    with threadpool_limits(1, user_api="openmp"):
+        yield
+
+
+def thresholds_table(n=600, seed=0):
+    """Label from axis-aligned thresholds and an XOR: trees find it, a small network less."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 12))
+    y = np.where(X[:, 2] > 0, (X[:, 0] > 0.3) ^ (X[:, 1] > -0.2), X[:, 3] > 0.8).astype(int)
+    return X, y
+
+
+def oblique_table(n=600, seed=1):
+    """Label from one oblique hyperplane through 12 columns: a network finds it, trees less."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 12))
+    y = (X @ rng.normal(size=12) > 0).astype(int)
+    return X, y
+
+
+def held_out_accuracies(X, y):
+    train, test = slice(0, 400), slice(400, None)
+    hybrid = HybridClassifier(
+        NeuralFeatureExtractor(**NETWORK), HistGradientBoostingClassifier(**TREES),
+        strategy="blend", random_state=0,
+    ).fit(X[train], y[train])
+    network = hybrid.extractor_.network_
+    trees = HistGradientBoostingClassifier(**TREES).fit(X[train], y[train])
+    scores = {
+        name: float(np.mean(model.predict(X[test]) == y[test]))
+        for name, model in [("hybrid", hybrid), ("network", network), ("trees", trees)]
+    }
+    return hybrid, scores
+
+
+def test_blend_follows_the_trees_where_they_win_and_the_network_where_it_wins():
+    X, y = thresholds_table()
+    hybrid, scores = held_out_accuracies(X, y)
+    assert scores["trees"] > scores["network"] + 0.05  # the planted truth holds
+    assert hybrid.network_weight_ <= 0.5
+    assert hybrid.final_strategy_ in ("estimator", "blend")
+    assert scores["hybrid"] >= scores["trees"] - 0.02
+    # The old stacking of the same parts (out-of-fold deep features) trails the trees here.
+
+    X, y = oblique_table()
+    hybrid, scores = held_out_accuracies(X, y)
+    assert scores["network"] > scores["trees"] + 0.03
+    assert hybrid.network_weight_ >= 0.5
+    assert hybrid.final_strategy_ in ("network", "blend")
+    assert scores["hybrid"] >= scores["network"] - 0.02
+
+    # What it predicts is the blend it reports: w * network + (1 - w) * trees.
+    w = hybrid.network_weight_
+    expected = (
+        w * hybrid.extractor_.network_.predict_proba(X[:50])
+        + (1 - w) * hybrid.estimator_.predict_proba(X[:50])
+    )
+    np.testing.assert_allclose(hybrid.predict_proba(X[:50]), expected, rtol=1e-6)
+    np.testing.assert_array_equal(hybrid.predict(X[:50]), expected.argmax(axis=1))
+    assert not hasattr(hybrid, "decision_function")  # no blended decision function
+    # One network, trained for its epochs plus a fifth on all rows: not one per fold.
+    assert hybrid.extractor_.network_.n_iter_ <= NETWORK["epochs"] * 6 // 5
+    assert hybrid.deep_importance_share_ == w
+    np.testing.assert_array_equal(hybrid.get_feature_names_out(), [f"x{i}" for i in range(12)])
+
+
+def test_default_hybrid_blends_and_given_extractors_keep_the_feature_stacking():
+    X, y = oblique_table(n=200)
+    hybrid = HybridClassifier(random_state=0).fit(X, y)
+    assert hybrid.final_strategy_ in ("blend", "network", "estimator")
+    # Any other extractor, or no held-out rows, stacks the deep features as before.
+    stacked = HybridClassifier(PCA(3), HistGradientBoostingClassifier(**TREES)).fit(X, y)
+    assert (stacked.final_strategy_, stacked.network_weight_) == ("features", 0.0)
+    assert stacked.get_feature_names_out()[:3].tolist() == ["deep0", "deep1", "deep2"]
+    unfolded = HybridClassifier(cv=None)
+    assert resolve_strategy(unfolded, HistGradientBoostingClassifier()) == "features"
+
+
+@pytest.mark.parametrize(
+    "params, problem",
+    [
+        (dict(extractor=PCA(2)), "an extractor with a network head"),
+        (dict(passthrough=False), "passthrough=True"),
+        (dict(cv=None), "cv"),
+    ],
+)
+def test_blend_refuses_parts_it_cannot_blend(params, problem):
+    X, y = oblique_table(n=60)
+    hybrid = HybridClassifier(strategy="blend", **params)
+    with pytest.raises(ValueError, match=f"strategy='blend' needs {problem}"):
+        hybrid.fit(X, y)
+
+
+def test_regressor_blend_is_in_the_targets_units():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 6))
+    y = 100 + 30 * (X @ rng.normal(size=6))  # far from unit scale: the network learns it standardised
+    hybrid = HybridRegressor(
+        NeuralFeatureExtractor(**NETWORK), HistGradientBoostingRegressor(**TREES),
+        strategy="blend", random_state=0,
+    ).fit(X[:200], y[:200])
+    assert hybrid.network_weight_ >= 0.5  # a linear target: the network wins
+    error = np.sqrt(np.mean((hybrid.predict(X[200:]) - y[200:]) ** 2))
+    trees = HistGradientBoostingRegressor(**TREES).fit(X[:200], y[:200])
+    assert error < np.sqrt(np.mean((trees.predict(X[200:]) - y[200:]) ** 2))
+    assert error < 0.3 * np.std(y)
