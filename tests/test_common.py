@@ -27,6 +27,7 @@ from sklearn.utils.estimator_checks import (
 )
 from threadpoolctl import threadpool_limits
 
+from skdeepmine.core._backend import backend_name
 from skdeepmine.features import NeuralFeatureExtractor
 from skdeepmine.hybrid import HybridClassifier, HybridRegressor
 from skdeepmine.persistence import trusted_types
@@ -48,8 +49,14 @@ def one_openmp_thread():
         yield
 
 
+# Where dtype="auto" computes in float32 (Keras's JAX and PyTorch backends),
+# the sample-weight check fails on most data, not all (float32 rounding; see
+# expected_failed_checks): there a declared failure may pass.
+STRICT = backend_name() == "tensorflow"
+
+
 @parametrize_with_checks(
-    ESTIMATORS, expected_failed_checks=expected_failed_checks, xfail_strict=True
+    ESTIMATORS, expected_failed_checks=expected_failed_checks, xfail_strict=STRICT
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
@@ -123,7 +130,7 @@ CONFIGURATIONS = {
 @parametrize_with_checks(
     [config for config, runs in CONFIGURATIONS.values() if runs == "all"],
     expected_failed_checks=expected_failed_checks,
-    xfail_strict=True,
+    xfail_strict=STRICT,
 )
 def test_configuration_fails_exactly_its_expected_checks(estimator, check):
     check(estimator)
@@ -131,6 +138,10 @@ def test_configuration_fails_exactly_its_expected_checks(estimator, check):
 
 @pytest.mark.parametrize(
     "name", [name for name, (_, runs) in CONFIGURATIONS.items() if runs == "sample weight"]
+)
+@pytest.mark.skipif(
+    not STRICT, reason="dtype='auto' is float32 on this backend: every configuration "
+    "declares the check, and float32 fails it on most data, not all"
 )
 def test_configuration_fails_the_sample_weight_check_exactly_when_expected(name):
     # These configurations change only how the network trains, which the full

@@ -5,6 +5,7 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdeepmine import DenseNetworkClassifier, NeuralFeatureExtractor
+from skdeepmine.core._backend import backend_name
 from skdeepmine.utils import expected_failed_checks
 
 SAMPLE_WEIGHT_CHECK = "check_sample_weight_equivalence_on_dense_data"
@@ -25,6 +26,8 @@ def _network_dtype(estimator):
 
 
 def test_dtype_sets_the_network_type_whatever_X_is():
+    if backend_name() != "tensorflow":
+        pytest.skip("'auto' follows X on TensorFlow only; the other backends: the test below")
     X, y = _planted(np.float64)
     fitted = {
         dtype: DenseNetworkClassifier(**TINY, dtype=dtype).fit(X, y)
@@ -62,3 +65,29 @@ def test_float32_extractor_keeps_X_type_and_float32_declares_the_weight_check():
     assert "float32" in reason and "float64" in reason
     assert expected_failed_checks(DenseNetworkClassifier(dtype="float64")) == {}
     assert expected_failed_checks(DenseNetworkClassifier(dtype="auto")) == {}
+
+
+def test_auto_is_float32_on_jax_and_torch_and_float64_on_jax_needs_its_64_bit_mode():
+    # Keras's type promotion turns float64 into float32 on JAX and PyTorch
+    # (batch normalisation and losses then compute in float32 inside a
+    # float64 network), and JAX truncates float64 outside its 64-bit mode.
+    backend = backend_name()
+    X, y = _planted(np.float64)
+    auto = DenseNetworkClassifier(**TINY).fit(X, y)
+    reason = expected_failed_checks(auto).get(SAMPLE_WEIGHT_CHECK, "")
+    if backend == "tensorflow":
+        assert _network_dtype(auto) == {"float64"} and reason == ""
+    else:
+        assert _network_dtype(auto) == {"float32"}
+        assert f"dtype='auto' computes in float32 on Keras's {backend} backend" in reason
+        assert auto.score(X, y) > 0.95
+    if backend == "jax":
+        import jax
+
+        if not jax.config.read("jax_enable_x64"):
+            with pytest.raises(ValueError, match="JAX_ENABLE_X64=1"):
+                DenseNetworkClassifier(**TINY, dtype="float64").fit(X, y)
+            return
+    wide = DenseNetworkClassifier(**TINY, dtype="float64").fit(X, y)
+    assert _network_dtype(wide) == {"float64"}
+    assert wide.score(X, y) > 0.95

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing, weights_restored_on_failure
-from ._backend import get_keras
+from ._backend import backend_name, get_keras
 from ._engine import copy_network, predict_raw
 from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
@@ -33,12 +33,33 @@ OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adadelta",
 def network_dtype(dtype, X):
     """The float type a network computes in: ``dtype``, or X's for ``"auto"``.
 
-    ``"auto"`` follows scikit-learn's MLP: float32 X in float32, anything
-    else in float64.
+    On TensorFlow ``"auto"`` follows scikit-learn's MLP: float32 X in
+    float32, anything else in float64.  On JAX and PyTorch it is float32:
+    Keras's type promotion there turns float64 into float32
+    (``keras.backend.result_type``), so a float64 network would compute its
+    losses and batch normalisations in float32 anyway, and JAX truncates
+    float64 to float32 outside its 64-bit mode (tests/test_backends.py).
     """
+    backend = backend_name()
+    if dtype == "float64" and backend == "jax" and not _jax_64_bit():
+        raise ValueError(
+            "dtype='float64' on Keras's JAX backend needs JAX's 64-bit mode, "
+            "which is off: JAX would compute in float32. Set JAX_ENABLE_X64=1 "
+            "before JAX is first imported (or call "
+            "jax.config.update('jax_enable_x64', True) first), or use "
+            "dtype='float32' or 'auto'."
+        )
     if dtype != "auto":
         return dtype
+    if backend != "tensorflow":
+        return "float32"
     return "float32" if getattr(X, "dtype", None) == np.float32 else "float64"
+
+
+def _jax_64_bit():
+    import jax
+
+    return bool(jax.config.read("jax_enable_x64"))
 
 
 class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
