@@ -12,9 +12,16 @@ from sklearn.preprocessing import StandardScaler
 from skdeepmine import CNNClassifier, CNNRegressor
 from skdeepmine.datasets import load_image_folder
 
-TINY = dict(filters=(4,), dense_units=(8,), epochs=3, random_state=0)
+# These small networks test what surrounds the network, so they keep the
+# flattened head without batch normalisation: averaging a map of 4 or 8
+# filters leaves the head 4 or 8 numbers (the default's choice for images,
+# "auto", is tested in tests/test_cnn_defaults.py).
+FLAT = dict(batch_norm=False, global_pooling=None)
+TINY = dict(filters=(4,), dense_units=(8,), epochs=3, random_state=0, **FLAT)
 # Small but able to learn digits in a few seconds, for tests that check learning.
-LEARNS = dict(filters=(8,), dense_units=(16,), epochs=10, learning_rate=0.01, random_state=0)
+LEARNS = dict(
+    filters=(8,), dense_units=(16,), epochs=10, learning_rate=0.01, random_state=0, **FLAT
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +30,16 @@ def digits():
     return X.reshape(-1, 8, 8), y
 
 
-def test_default_classifier_reaches_097_on_digits_images(digits):
+def test_default_classifier_reaches_099_on_digits_images(digits):
+    # Issue 13's target; the old default (batch_norm=False,
+    # global_pooling=None) scored 0.984 here (docs/user_guide/cnn.rst).
     X, y = digits
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, stratify=y, random_state=0
     )
     clf = CNNClassifier(random_state=0).fit(X_train, y_train)
     assert clf.model_.layers[0].__class__.__name__ == "Conv2D"
-    assert clf.score(X_test, y_test) >= 0.97
+    assert clf.score(X_test, y_test) >= 0.99
 
 
 @pytest.mark.parametrize(
@@ -99,7 +108,8 @@ def test_augmentation_of_signals_is_refused():
 
 def test_batch_norm_and_dropout_are_built_when_asked():
     X = np.random.RandomState(0).normal(size=(40, 8, 8))
-    clf = CNNClassifier(**TINY, batch_norm=True, dropout=0.2, global_pooling="avg").fit(X, np.arange(40) % 2)
+    clf = CNNClassifier(**{**TINY, **dict(batch_norm=True, dropout=0.2, global_pooling="avg")})
+    clf.fit(X, np.arange(40) % 2)
     names = {layer.__class__.__name__ for layer in clf.model_.layers}
     assert {"BatchNormalization", "Dropout", "GlobalAveragePooling2D"} <= names
 
@@ -236,15 +246,17 @@ def test_inspection_reads_a_users_layers_by_name_behind_rescale():
     assert clf.model_.name == "preprocessed_network"
 
 
-def test_default_network_stays_small_on_large_images_and_unchanged_on_digits(digits):
+def test_flattened_network_stays_small_on_large_images_and_unchanged_on_digits(digits):
+    # The default pools images globally (tests/test_cnn_defaults.py); a
+    # flattened map is pooled further first.
     X = np.random.RandomState(0).uniform(0, 255, size=(4, 150, 150, 3)).astype(np.float32)
-    large = CNNClassifier(epochs=1, random_state=0).fit(X, [0, 1, 0, 1])
+    large = CNNClassifier(epochs=1, random_state=0, **FLAT).fit(X, [0, 1, 0, 1])
     # Flattening the 37x37x64 map into 128 units took 11.2 M weights.
     assert large.model_.count_params() < 200_000
     assert [l.name for l in large.model_.layers if l.name.startswith("downsample")] == [
         "downsample_0", "downsample_1", "downsample_2"
     ]
-    small = CNNClassifier(epochs=1, random_state=0).fit(digits[0][:20], digits[1][:20])
+    small = CNNClassifier(epochs=1, random_state=0, **FLAT).fit(digits[0][:20], digits[1][:20])
     assert not any(l.name.startswith("downsample") for l in small.model_.layers)
     assert small.model_.count_params() == 9 * 32 + 32 + 9 * 32 * 64 + 64 + 256 * 128 + 128 + 1290
 

@@ -46,7 +46,7 @@ def patch_cnn():
     # seed: attributions are compared, not the training).
     clf = CNNClassifier(
         filters=(4,), kernel_size=2, dense_units=(), global_pooling="max", epochs=10,
-        learning_rate=0.01, random_state=1,
+        learning_rate=0.01, random_state=1, batch_norm=False,
     ).fit(X, y)
     return clf, _patch_images(40, seed=1)
 

@@ -38,7 +38,7 @@ def test_layer_names_are_fixed_across_processes_and_usable_as_layer():
     # are past zero here but not in the fresh process.
     cnn = CNNClassifier(
         filters=(2, 3), dense_units=(4, 3), batch_norm=True, dropout=0.1, rescale=1.0,
-        random_flip="horizontal", epochs=1,
+        random_flip="horizontal", epochs=1, global_pooling=None,
     ).fit(X, y)
     assert [layer.name for layer in cnn.model_.layers] == [
         "rescaling", "random_flip",

@@ -52,9 +52,13 @@ def network(args):
     """The CNNClassifier the folder report trains (pixels rescaled to [0, 1])."""
     from ..cnn import CNNClassifier
 
+    # A flattened map, not the default's global pooling: the report says
+    # where the model looks, and where a pattern sits may be what decides
+    # the class (tests/test_insight_images.py plants exactly that).
     return CNNClassifier(
         image_size=args.image_size, rescale=1 / 255, epochs=args.epochs,
         early_stopping=True, random_state=args.random_state,
+        batch_norm=False, global_pooling=None,
     )
 
 

@@ -71,8 +71,10 @@ _COMMON_PARAMS_DOC = """
         Max-pooling size after each block (skipped once the feature map is
         smaller than it).
 
-    batch_norm : bool, default=False
-        Batch normalisation after each convolution.
+    batch_norm : bool or "auto", default="auto"
+        Batch normalisation after each convolution.  ``"auto"``: for images,
+        not for 1-D signals (what scored best on each; see the user guide's
+        "Defaults" section).
 
     dropout : float, default=0.0
         Dropout rate after each block and dense layer.
@@ -83,10 +85,11 @@ _COMMON_PARAMS_DOC = """
     activation : str, default="relu"
         Activation of the hidden layers.
 
-    global_pooling : {None, "avg", "max"}, default=None
-        How the last feature map becomes a vector: flattened (after further
-        max-pooling while it holds more than 4,096 values, so that large
-        images do not build millions of dense weights), or pooled.
+    global_pooling : {"auto", None, "avg", "max"}, default="auto"
+        How the last feature map becomes a vector: flattened (``None``; after
+        further max-pooling while it holds more than 4,096 values, so that
+        large images do not build millions of dense weights), or pooled.
+        ``"auto"``: average pooling for images, flattened for 1-D signals.
 
     rescale : float, default=None
         Factor applied to the inputs inside the network, as Keras's
@@ -157,11 +160,11 @@ class _BaseCNN(BaseKerasEstimator):
         "filters": [tuple, list],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
-        "batch_norm": ["boolean"],
+        "batch_norm": ["boolean", StrOptions({"auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_units": [tuple, list],
         "activation": [str],
-        "global_pooling": [StrOptions({"avg", "max"}), None],
+        "global_pooling": [StrOptions({"auto", "avg", "max"}), None],
         "rescale": [Real, None],
         "random_flip": [StrOptions({"horizontal", "vertical", "horizontal_and_vertical"}), None],
         "random_rotation": [Interval(Real, 0, None, closed="left")],
@@ -277,11 +280,11 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
-        batch_norm=False,
+        batch_norm="auto",
         dropout=0.0,
         dense_units=(128,),
         activation="relu",
-        global_pooling=None,
+        global_pooling="auto",
         rescale=None,
         random_flip=None,
         random_rotation=0.0,
@@ -411,11 +414,11 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         filters=(32, 64),
         kernel_size=3,
         pool_size=2,
-        batch_norm=False,
+        batch_norm="auto",
         dropout=0.0,
         dense_units=(128,),
         activation="relu",
-        global_pooling=None,
+        global_pooling="auto",
         rescale=None,
         random_flip=None,
         random_rotation=0.0,
