@@ -126,6 +126,8 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5, help="digits folds")
     parser.add_argument("--draws", type=int, default=5, help="signal benchmark draws")
     parser.add_argument("--quick", action="store_true", help="subsample, for a smoke run")
+    if argv is None:  # also run as ``bench_core.py --defaults``
+        argv = [arg for arg in sys.argv[1:] if arg != "--defaults"]
     args = parser.parse_args(argv)
 
     X, y = digits()
@@ -142,9 +144,11 @@ def main(argv=None):
         benchmark(seed, n_train=n_signals, n_test=n_signals) for seed in range(args.draws)
     ]
 
-    command = "benchmarks/_cnn_defaults.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "benchmarks/_cnn_defaults.py " + " ".join(argv)
+    threads = os.environ.get("SKDEEPMINE_NUM_THREADS")
     print(f"$ .venv/bin/python {command.strip()}   ({time.strftime('%Y-%m-%d')}, "
-          f"{os.cpu_count()} CPU cores, load {os.getloadavg()[0]:.1f})")
+          + (f"SKDEEPMINE_NUM_THREADS={threads}, " if threads else "")
+          + f"{os.cpu_count()} CPU cores, load {os.getloadavg()[0]:.1f})")
     print(f"digits: {args.folds}-fold CV and the 25 % stratified hold-out; signals: "
           f"{args.draws} draws of {n_signals} training / {n_signals} test signals; "
           "fit = CPU s per fold")
