@@ -72,6 +72,7 @@ def test_flat_rows_after_a_scaler_are_reshaped_to_images(digits):
     assert pipe.score(flat, y[:300]) > 0.5
 
 
+@pytest.mark.backend_free
 def test_input_shape_that_does_not_hold_the_features_is_an_error():
     with pytest.raises(ValueError, match=r"input_shape=\(3, 3\) holds 9 values"):
         CNNClassifier(**TINY, input_shape=(3, 3)).fit(np.ones((4, 10)), [0, 1, 0, 1])
@@ -101,6 +102,7 @@ def test_augmentation_and_rescale_train_and_leave_prediction_deterministic(digit
     np.testing.assert_array_equal(clf.predict_proba(X[:20]), clf.predict_proba(X[:20]))
 
 
+@pytest.mark.backend_free
 def test_augmentation_of_signals_is_refused():
     with pytest.raises(ValueError, match="augment images"):
         CNNClassifier(**TINY, random_flip="horizontal").fit(np.ones((6, 10)), [0, 1] * 3)
@@ -164,6 +166,7 @@ def test_image_folder_reads_classes_from_subfolders_and_trains_a_cnn(image_folde
     assert clf.score(data.images, data.target) > 0.8
 
 
+@pytest.mark.backend_free
 def test_image_folder_rgb_and_return_X_y(image_folder):
     X, y = load_image_folder(image_folder, image_size=(6, 5), return_X_y=True)
     assert X.shape == (30, 6, 5, 3) and y.shape == (30,)
@@ -180,6 +183,7 @@ def test_unreadable_image_is_named_or_skipped_with_a_warning(image_folder):
     assert len(data.images) == 30
 
 
+@pytest.mark.backend_free
 def test_image_folder_without_class_folders_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="no class sub-folders"):
         load_image_folder(tmp_path)
@@ -216,7 +220,11 @@ def test_rescale_and_augmentation_wrap_a_users_compiled_network():
     x = X[:20] / 255
     for layer in scaled.model_.layers[3:]:
         x = layer(x, training=False)
-    np.testing.assert_allclose(scaled.predict_proba(X[:20]), x, atol=1e-6)
+    import keras
+
+    np.testing.assert_allclose(
+        scaled.predict_proba(X[:20]), keras.ops.convert_to_numpy(x), atol=1e-6
+    )
 
 
 def test_inspection_reads_a_users_layers_by_name_behind_rescale():
@@ -242,8 +250,9 @@ def test_inspection_reads_a_users_layers_by_name_behind_rescale():
     patch = X[:3, :3, :3, 0] / 255
     expected = np.maximum(np.einsum("nij,fij->nf", patch, kernel[..., 0]) + bias, 0)
     np.testing.assert_allclose(maps[:, 0, 0, :], expected, rtol=1e-4, atol=1e-5)
-    assert attributions(clf, X[:2], method="grad_cam", layer="myconv").shape == (2, 8, 8, 1)
     assert clf.model_.name == "preprocessed_network"
+    if keras.backend.backend() == "tensorflow":  # Grad-CAM uses TensorFlow's gradients
+        assert attributions(clf, X[:2], method="grad_cam", layer="myconv").shape == (2, 8, 8, 1)
 
 
 def test_flattened_network_stays_small_on_large_images_and_unchanged_on_digits(digits):

@@ -36,6 +36,7 @@ def run_python(code):
     return result
 
 
+@pytest.mark.backend_free
 def test_import_does_not_load_keras_or_tensorflow():
     out = run_python(
         """
@@ -176,6 +177,7 @@ def test_balanced_class_weight_favours_the_minority_class():
     assert (balanced == 1).sum() > (plain == 1).sum()
 
 
+@pytest.mark.backend_free
 def test_class_weight_naming_an_unknown_class_is_an_error(data):
     X, y = data
     with pytest.raises(ValueError, match="class_weight"):
@@ -353,11 +355,13 @@ def test_unusable_networks_are_rejected_clearly(data, build, error, match):
         CNNClassifier(build, epochs=1).fit(X, y)
 
 
+@pytest.mark.backend_free
 def test_predict_before_fit_raises_not_fitted(data):
     with pytest.raises(NotFittedError):
         CNNClassifier().predict(data[0])
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("bad, name", [(np.nan, "NaN"), (np.inf, "infinity")])
 def test_non_finite_input_is_named(data, bad, name):
     X, y = data
@@ -367,23 +371,27 @@ def test_non_finite_input_is_named(data, bad, name):
         CNNClassifier(**TINY).fit(X, y)
 
 
+@pytest.mark.backend_free
 def test_sparse_input_is_refused_with_a_type_error(data):
     X, y = data
     with pytest.raises(TypeError, match="[Ss]parse input is not supported"):
         CNNClassifier(**TINY).fit(sparse.csr_matrix(X), y)
 
 
+@pytest.mark.backend_free
 def test_single_class_is_refused(data):
     X, _ = data
     with pytest.raises(ValueError, match="at least 2 classes"):
         CNNClassifier(**TINY).fit(X, np.zeros(len(X)))
 
 
+@pytest.mark.backend_free
 def test_ragged_input_is_a_value_error():
     with pytest.raises(ValueError, match="rectangular"):
         CNNClassifier(**TINY).fit([[1.0, 2.0], [3.0]], [0, 1])
 
 
+@pytest.mark.backend_free
 def test_invalid_parameter_is_named():
     with pytest.raises(ValueError, match="epochs"):
         CNNClassifier(epochs=0).fit(np.ones((4, 2)), [0, 1, 0, 1])

@@ -256,6 +256,7 @@ def test_pipeline_with_a_one_hot_category_into_the_hybrid(cancer):
     assert pipe.score(frame(X_test), y_test) >= 0.85
 
 
+@pytest.mark.backend_free
 def test_wrong_estimators_are_clear_errors_naming_the_parameter(cancer):
     X_train, _, y_train, _ = cancer
 
@@ -278,6 +279,7 @@ def test_wrong_estimators_are_clear_errors_naming_the_parameter(cancer):
         HybridRegressor(NeuralFeatureExtractor(**TINY), LinearSVC()).fit(X_train, y_train)
 
 
+@pytest.mark.backend_free
 def test_sample_weight_needs_both_parts_to_accept_it(cancer):
     X_train, _, y_train, _ = cancer
     weights = np.ones(len(y_train))
@@ -286,6 +288,7 @@ def test_sample_weight_needs_both_parts_to_accept_it(cancer):
         clf.fit(X_train, y_train, sample_weight=weights)
 
 
+@pytest.mark.backend_free
 def test_cv_must_partition_the_samples(cancer):
     X_train, _, y_train, _ = cancer
     clf = HybridClassifier(PCA(n_components=2), DecisionTreeClassifier(), cv=ShuffleSplit(3))
@@ -293,6 +296,7 @@ def test_cv_must_partition_the_samples(cancer):
         clf.fit(X_train, y_train)
 
 
+@pytest.mark.backend_free
 def test_nested_parameters_are_exposed_for_search():
     hybrid = HybridRegressor(NeuralFeatureExtractor(), DenseNetworkRegressor())
     params = hybrid.get_params()
