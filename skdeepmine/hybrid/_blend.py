@@ -84,14 +84,20 @@ def _score(y, predictions, weights, classifier):
 def choose_weight(network, estimator, y, weights, *, classifier):
     """The network's weight in ``WEIGHTS`` whose blend scores best on held-out rows.
 
-    Classifiers: the best weighted accuracy, ties broken by log-loss;
-    regressors: the lowest weighted squared error.  Among equal scores, the
-    weight nearest 0.5 (both parts) wins.
+    Classifiers: the best weighted accuracy; among weights of equal accuracy
+    the one nearest 0.5, then the best log-loss.  Averaging two models that
+    agree on the held-out rows costs nothing there and halves the variance of
+    each, and on a few dozen held-out rows (wine) the log-loss picked the
+    over-confident trees where both parts were right
+    (``benchmarks/bench_hybrid.py``).  Regressors: the lowest weighted
+    squared error.
     """
-    scores = [
-        _score(y, w * network + (1 - w) * estimator, weights, classifier) + (-abs(w - 0.5),)
-        for w in WEIGHTS
-    ]
+
+    def score(w):
+        accuracy, *rest = _score(y, w * network + (1 - w) * estimator, weights, classifier)
+        return (accuracy, -abs(w - 0.5), *rest)
+
+    scores = [score(w) for w in WEIGHTS]
     return float(WEIGHTS[max(range(len(WEIGHTS)), key=scores.__getitem__)])
 
 
@@ -128,9 +134,9 @@ def fit_blend(hybrid, parts, X, y, params, sample_weight, seed):
         y[held], weights, classifier=classifier,
     )
     # The part with the larger weight then learns from every row: the
-    # estimator refitted, or the network trained on for a fifth of its epochs
-    # (a refit of both would cost more than the budget of issue 13, 2.5
-    # network fits; benchmarks/bench_hybrid.py).
+    # estimator refitted (w < 0.5), or else the network trained on for a
+    # fifth of its epochs (a refit of both would cost more than the budget of
+    # issue 13, 2.5 network fits; benchmarks/bench_hybrid.py).
     estimator = part
     if weight < 0.5:
         estimator = hybrid._fit_estimator(parts["estimator"], X, y, params, X)

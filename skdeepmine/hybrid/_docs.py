@@ -48,10 +48,11 @@ _PARAMS_DOC = """
           the prediction is ``w * network + (1 - w) * estimator`` (class
           probabilities, or values), with the network's weight ``w`` in
           0, 0.1, ..., 1 the one that scores best on the held-out rows
-          (accuracy, ties broken by log-loss; squared error for regressors).
-          The part with the larger weight then learns from all rows: the
-          estimator is refitted, or the network trained on for a fifth of its
-          epochs.  About two network fits in all.
+          (accuracy, then among equal accuracies the weight nearest 0.5,
+          then log-loss; squared error for regressors).  The part with the
+          larger weight then learns from all rows: the estimator is refitted
+          when ``w < 0.5``, otherwise the network is trained on for a fifth
+          of its epochs.  One network fit and two of the estimator's.
         - ``"features"``: the estimator learns on the deep features (and
           with ``passthrough`` the raw ones), out-of-fold as ``cv`` says.
         - ``"auto"``: ``"blend"`` when ``extractor`` is None (the default
