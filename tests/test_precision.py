@@ -64,7 +64,8 @@ def test_float32_extractor_keeps_X_type_and_float32_declares_the_weight_check():
     reason = expected_failed_checks(DenseNetworkClassifier(dtype="float32"))[SAMPLE_WEIGHT_CHECK]
     assert "float32" in reason and "float64" in reason
     assert expected_failed_checks(DenseNetworkClassifier(dtype="float64")) == {}
-    assert expected_failed_checks(DenseNetworkClassifier(dtype="auto")) == {}
+    if backend_name() == "tensorflow":  # "auto" is float32 on the others: the test below
+        assert expected_failed_checks(DenseNetworkClassifier(dtype="auto")) == {}
 
 
 def test_auto_is_float32_on_jax_and_torch_and_float64_on_jax_needs_its_64_bit_mode():
