@@ -63,7 +63,8 @@ def training_params_doc(batch_size):
     dtype : {"auto", "float32", "float64"}, default="auto"
         Floating-point type the network computes in.  ``"auto"`` follows X,
         as scikit-learn's MLP does: float32 X in float32, anything else (NumPy's
-        float64) in float64.  ``"float32"``, what Keras networks use, refits
+        float64) in float64; on Keras's JAX and PyTorch backends it is float32,
+        and ``"float64"`` on JAX needs ``JAX_ENABLE_X64=1``.  ``"float32"``, what Keras networks use, refits
         and predicts several times faster on a CPU
         (``benchmarks/bench_core.py --only precision``) and on most GPUs, at
         the price of scikit-learn's 1e-7 tolerances: see
