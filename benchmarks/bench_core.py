@@ -1,41 +1,76 @@
-"""Foundation benchmark: CNNClassifier against the same network in plain Keras.
+"""Foundation benchmark: skdeepmine's engine on every Keras backend, beside plain Keras.
 
-Prints one side-by-side table from one run on scikit-learn's digits images:
-fit time, predict latency for 1, 32 and all rows, ``import skdeepmine`` time
-and resident memory after 1, 50 and 100 fits.
+One run prints one table.  Each backend runs in a subprocess of its own
+(Keras reads ``KERAS_BACKEND`` once per process) and measures, on the same
+networks: fit time (the default digits CNN for ``--epochs`` epochs; a dense
+network on a 50,000-row table), predict latency for 1, 32 and 1,797 rows,
+resident memory after 1, 50 and 100 fits, the time from ``import`` to the
+first prediction of a saved model, and the cost of float64 against float32.
+Beside skdeepmine stand the backend's plain ``model.fit``/``model.predict``,
+Keras's own ``keras.wrappers.SKLearnClassifier`` on the same network, and the
+backend's plain compiled call on the fitted model (a ``tf.function`` or
+``jax.jit`` closing over it; on PyTorch eager ``model(x)`` under ``no_grad``
+and, outside ``--quick``, ``torch.compile``).
 
 Run with::
 
     .venv/bin/python benchmarks/bench_core.py [--epochs 20] [--fits 100]
+        [--backends tensorflow,jax,torch] [--quick]
+    .venv/bin/python benchmarks/bench_core.py --only precision   # float32/float64 rows
+    .venv/bin/python benchmarks/bench_core.py --defaults   # benchmarks/_cnn_defaults.py
+
+Latencies are the best of five medians (wall clock); fit times are wall
+seconds of one fit (``--repeats`` for the median of more).  On a shared
+machine, run under ``flock /work/notes/bench.lock``; the load average is
+printed with the table.
 """
 
 import argparse
+import importlib.util
+import json
 import os
 import statistics
 import subprocess
 import sys
-import textwrap
+import tempfile
 import time
 
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+BACKENDS = ("tensorflow", "jax", "torch")
+DENSE_ROWS = 50_000
 
 
-def digits():
+# ---------------------------------------------------------------- the data
+def digits(dtype=np.float32):
     from sklearn.datasets import load_digits
 
     X, y = load_digits(return_X_y=True)
-    return (X.reshape(-1, 8, 8, 1) / 16.0).astype(np.float32), y
+    return (X.reshape(-1, 8, 8, 1) / 16.0).astype(dtype), y
 
 
-def plain_keras_model(n_classes, seed):
-    """The network CNNClassifier builds by default, written in plain Keras."""
+def table(rows):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=rows, n_features=20, n_informative=10, n_classes=3, random_state=0
+    )
+    return X.astype(np.float32), y
+
+
+# ------------------------------------------------------ the plain networks
+def plain_cnn(n_classes=10, seed=0, flat=False):
+    """The network CNNClassifier builds by default, written in plain Keras.
+
+    ``flat`` takes rows of 64 values, for Keras's wrapper (2-D X only).
+    """
     import keras
 
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([
-        keras.Input((8, 8, 1)),
+    inputs = [keras.Input((64,)), keras.layers.Reshape((8, 8, 1))] if flat else [keras.Input((8, 8, 1))]
+    model = keras.Sequential([
+        *inputs,
         keras.layers.Conv2D(32, 3, padding="same"), keras.layers.Activation("relu"),
         keras.layers.MaxPooling2D(2),
         keras.layers.Conv2D(64, 3, padding="same"), keras.layers.Activation("relu"),
@@ -43,82 +78,261 @@ def plain_keras_model(n_classes, seed):
         keras.layers.Flatten(), keras.layers.Dense(128, activation="relu"),
         keras.layers.Dense(n_classes, activation="softmax"),
     ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
 
 
-def time_fits(epochs, repeats=3):
-    from skdeepmine import CNNClassifier
+def plain_dense(X, n_classes=3, seed=0):
+    """DenseNetworkClassifier's default network (standardised input, 64, 16)."""
+    import keras
 
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input((X.shape[1],)),
+        keras.layers.Normalization(mean=X.mean(axis=0), variance=X.var(axis=0)),
+        keras.layers.Dense(64, activation="relu"), keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(n_classes, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def keras_wrapper(build, epochs, batch_size):
+    """Keras's own scikit-learn wrapper around ``build`` (one-hot targets)."""
+    from keras.wrappers import SKLearnClassifier
+
+    def model(X, y):
+        network = build(X)
+        network.compile(optimizer="adam", loss="categorical_crossentropy")
+        return network
+
+    return SKLearnClassifier(
+        model=model, fit_kwargs={"epochs": epochs, "batch_size": batch_size, "verbose": 0}
+    )
+
+
+# ----------------------------------------------------------------- timing
+def wall(function, *args):
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def latency(function, X, calls):
+    """Milliseconds per call: the best of five medians of ``calls`` calls."""
+    function(X)  # warm up: compiles and allocates once
+    medians = []
+    for _ in range(5):
+        times = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            function(X)
+            times.append(time.perf_counter() - start)
+        medians.append(statistics.median(times))
+    return min(medians) * 1000
+
+
+def median_of(repeats, function):
+    return statistics.median(function(seed) for seed in range(repeats))
+
+
+def plain_compiled_calls(model, backend, quick):
+    """The backend's plain compiled calls on ``model``: {name: f(numpy) -> numpy}."""
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        call = tf.function(lambda x: model(x, training=False),
+                           input_signature=[tf.TensorSpec((None, 8, 8, 1), tf.float32)])
+        return {"tf.function": lambda x: call(x).numpy()}
+    if backend == "jax":
+        import jax
+
+        call = jax.jit(lambda x: model(x, training=False))
+        return {"jax.jit": lambda x: np.asarray(call(x))}
+    import torch
+
+    def eager(x):
+        with torch.no_grad():
+            return model(torch.from_numpy(x), training=False).numpy()
+
+    calls = {"eager no_grad": eager}
+    if not quick:
+        compiled = torch.compile(lambda x: model(x, training=False))
+
+        def compiled_call(x):
+            with torch.no_grad():
+                return compiled(torch.from_numpy(x)).numpy()
+
+        calls["torch.compile"] = compiled_call
+    return calls
+
+
+# -------------------------------------------------------- one backend (child)
+def measure_backend(args):
+    """Every measure for the backend this process runs on; returns a dict."""
+    import keras
+    from sklearn.utils.validation import check_is_fitted
+
+    from skdeepmine import CNNClassifier, DenseNetworkClassifier
+    from skdeepmine.core._validation import validate_X
+
+    backend = keras.backend.backend()
+    epochs, repeats = args.epochs, args.repeats
     X, y = digits()
-    ours, plain = [], []
-    for seed in range(repeats):
+    out = {"backend": backend, "precision": precision(backend, args)}
+    if args.only == "precision":
+        return out
+
+    def fit_ours(seed):
         clf = CNNClassifier(epochs=epochs, tol=0.0, n_iter_no_change=epochs, random_state=seed)
-        start = time.perf_counter()
-        clf.fit(X, y)
-        ours.append(time.perf_counter() - start)
+        return wall(clf.fit, X, y)
 
-        model = plain_keras_model(10, seed)
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-        start = time.perf_counter()
-        model.fit(X, y, epochs=epochs, batch_size=32, verbose=0)
-        plain.append(time.perf_counter() - start)
-    return clf, model, statistics.median(ours), statistics.median(plain)
+    def fit_plain(seed):
+        return wall(lambda: plain_cnn(10, seed).fit(X, y, epochs=epochs, batch_size=32, verbose=0))
+
+    def fit_wrapper(seed):
+        wrapper = keras_wrapper(lambda X_: plain_cnn(10, seed, flat=True), epochs, 32)
+        return wall(wrapper.fit, X.reshape(len(X), -1), y)
+
+    out["fit_cnn"] = {"skdeepmine": median_of(repeats, fit_ours),
+                      "plain": median_of(repeats, fit_plain),
+                      "wrapper": median_of(repeats, fit_wrapper)}
+    if backend == "torch" and not args.quick:
+        # Keras's torch trainer with jit_compile=True runs torch.compile
+        # (fewer epochs: its compilation alone takes minutes here).
+        def fit_torch(jit_compile):
+            model = plain_cnn(10, 0)
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                          jit_compile=jit_compile)
+            return wall(lambda: model.fit(X, y, epochs=args.compile_epochs, batch_size=32,
+                                          verbose=0))
+
+        out["fit_compile"] = {"plain": fit_torch(False)}
+        try:
+            out["fit_compile"]["plain torch.compile"] = fit_torch(True)
+        except Exception as exc:  # report, keep the other measures
+            print(f"torch.compile fit failed: {exc!r}"[:500], file=sys.stderr)
+
+    Xt, yt = table(args.rows)
+    dense_epochs = args.dense_epochs
+    out["fit_dense"] = {
+        "skdeepmine": wall(DenseNetworkClassifier(
+            epochs=dense_epochs, tol=0.0, n_iter_no_change=dense_epochs, random_state=0).fit, Xt, yt),
+        "plain": wall(lambda: plain_dense(Xt).fit(
+            Xt, yt, epochs=dense_epochs, batch_size=64, verbose=0)),
+        "wrapper": wall(keras_wrapper(plain_dense, dense_epochs, 64).fit, Xt, yt),
+    }
+
+    # Prediction, all on networks trained for one epoch (latency does not
+    # depend on the weights).
+    clf = CNNClassifier(epochs=1, random_state=0).fit(X, y)
+    model = plain_cnn(10, 0)
+    model.fit(X, y, epochs=1, verbose=0)
+    wrapper = keras_wrapper(lambda X_: plain_cnn(10, 0, flat=True), 1, 32).fit(X.reshape(len(X), -1), y)
+    compiled = plain_compiled_calls(clf.model_, backend, args.quick)
+    failed = []
+    out["predict"] = {}
+    for n in (1, 32, len(X)):
+        calls = 200 if n < 100 else 20
+        row = {
+            "skdeepmine": latency(clf.predict_proba, X[:n], calls),
+            "plain": latency(lambda x: model.predict(x, verbose=0), X[:n], max(calls // 10, 5)),
+            "wrapper": latency(wrapper.predict, X[:n].reshape(n, -1), max(calls // 10, 5)),
+        }
+        for name, call in compiled.items():
+            if name in failed:
+                continue
+            start = time.perf_counter()
+            try:
+                call(X[:n])
+            except Exception as exc:  # torch.compile: report, keep the other measures
+                print(f"{name} failed: {exc!r}"[:500], file=sys.stderr)
+                failed.append(name)
+                continue
+            if name == "torch.compile":
+                row["torch.compile first call (s)"] = time.perf_counter() - start
+            row[name] = latency(call, X[:n], calls)
+        if n == 1:
+            row["sklearn checks"] = latency(
+                lambda x: (check_is_fitted(clf), validate_X(clf, x, reset=False)), X[:1], calls)
+        out["predict"][n] = row
+
+    with tempfile.TemporaryDirectory() as folder:
+        out["first_prediction"] = first_prediction(clf, model, folder)
+    return out
 
 
-def time_precisions(epochs):
-    """First fit (traces), traced refit and 1,797-row predict per ``dtype``.
-
-    X is float64, as NumPy gives it; ``dtype`` alone sets the network's type.
-    Times are the process's CPU seconds (all its threads), which another
-    load on a shared machine inflates far less than wall time; run with
-    SKDEEPMINE_NUM_THREADS=1 for one thread's work.
-    """
+def precision(backend, args):
+    """CPU seconds of a CNN fit per ``dtype`` (X float64, as NumPy gives it)."""
     from skdeepmine import CNNClassifier
 
-    X, y = digits()
-    X = X.astype(np.float64)
-    # Pay the process's one-time costs (Keras's first graph) before timing.
+    X, y = digits(np.float64)
+    epochs = args.precision_epochs
     CNNClassifier(filters=(2,), dense_units=(2,), epochs=1).fit(X[:64], y[:64])
     rows = {}
     for dtype in ("float32", "float64"):
-        times = []
-        for seed in (0, 1):
-            clf = CNNClassifier(
-                epochs=epochs, tol=0.0, n_iter_no_change=epochs, random_state=seed, dtype=dtype
-            )
-            start = time.process_time()
+        clf = CNNClassifier(epochs=epochs, tol=0.0, n_iter_no_change=epochs, random_state=0,
+                            dtype=dtype)
+        start = time.process_time()
+        try:
             clf.fit(X, y)
-            times.append(time.process_time() - start)
-        rows[dtype] = (times[0], times[1], latency(clf.predict_proba, X, 20, time.process_time))
+        except ValueError as exc:  # float64 on JAX without JAX_ENABLE_X64=1
+            rows[dtype] = {"first fit": "refused", "refit": "refused",
+                           "computes in": "needs JAX_ENABLE_X64=1" if "X64" in str(exc) else str(exc)}
+            continue
+        fit = time.process_time() - start
+        start = time.process_time()
+        clf.fit(X, y)
+        refit = time.process_time() - start
+        computed = str(clf.model_.inputs[0].dtype)
+        rows[dtype] = {"first fit": fit, "refit": refit, "computes in": computed}
     return rows
 
 
-def latency(function, X, repeats, clock=time.perf_counter):
-    function(X)  # warm up: traces and allocates once
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        function(X)
-        times.append(clock() - start)
-    return statistics.median(times) * 1000
+FIRST_PREDICTION = """
+import sys, time
+start = time.perf_counter()
+if sys.argv[1] == "skdeepmine":
+    import pickle
+    with open(sys.argv[2], "rb") as handle:
+        model = pickle.load(handle)
+    predict = model.predict_proba
+else:
+    import keras
+    predict = lambda x: keras.saving.load_model(sys.argv[2]).predict(x, verbose=0)
+import numpy as np
+predict(np.zeros((1, 8, 8, 1), dtype=np.float32))
+print(time.perf_counter() - start)
+"""
 
 
-def import_time(statement, repeats=5):
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    runs = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-        for _ in range(repeats)
-    ]
-    return statistics.median(runs)
+def first_prediction(clf, model, folder):
+    """Seconds from a fresh interpreter's import to a saved model's first prediction."""
+    import pickle
+
+    ours, plain = os.path.join(folder, "clf.pkl"), os.path.join(folder, "model.keras")
+    with open(ours, "wb") as handle:
+        pickle.dump(clf, handle)
+    model.save(plain)
+    result = {}
+    for kind, path in (("skdeepmine", ours), ("plain", plain)):
+        runs = [float(subprocess.run([sys.executable, "-c", FIRST_PREDICTION, kind, path],
+                                     capture_output=True, text=True, check=True).stdout)
+                for _ in range(3)]
+        result[kind] = statistics.median(runs)
+    return result
 
 
+# ----------------------------------------------------------------- memory
 MEMORY_SCRIPT = """
 import os, sys
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 import numpy as np
 from sklearn.datasets import load_digits
 X, y = load_digits(return_X_y=True)
-X = (X.reshape(-1, 8, 8, 1)[:300] / 16.0).astype(np.float32); y = y[:300]
-checkpoints = {1, 50, 100, int(sys.argv[2])}
+X = (X.reshape(-1, 8, 8, 1)[:100] / 16.0).astype(np.float32); y = y[:100]
+fits = int(sys.argv[2])
+checkpoints = {1, min(50, fits), fits}
 
 def rss_mb():
     with open("/proc/self/statm") as handle:
@@ -126,86 +340,212 @@ def rss_mb():
 
 def fit_ours(seed):
     from skdeepmine import CNNClassifier
-    CNNClassifier(epochs=2, random_state=seed).fit(X, y).predict(X[:5])
+    CNNClassifier(filters=(8,), dense_units=(16,), epochs=2, random_state=seed).fit(X, y).predict(X[:5])
 
 def fit_plain(seed):
     import keras
     model = keras.Sequential([
         keras.Input((8, 8, 1)),
-        keras.layers.Conv2D(32, 3, padding="same", activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 3, padding="same", activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(), keras.layers.Dense(128, activation="relu"),
+        keras.layers.Conv2D(8, 3, padding="same", activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(), keras.layers.Dense(16, activation="relu"),
         keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     model.fit(X, y, epochs=2, verbose=0)
     model.predict(X[:5], verbose=0)
 
-fit = fit_ours if sys.argv[1] == "ours" else fit_plain
-for i in range(1, int(sys.argv[2]) + 1):
+fit = fit_ours if sys.argv[1] == "skdeepmine" else fit_plain
+for i in range(1, fits + 1):
     fit(i)
     if i in checkpoints:
         print(i, round(rss_mb(), 1), flush=True)
 """
 
 
-def memory(kind, fits):
+def memory(kind, fits, env):
     out = subprocess.run(
         [sys.executable, "-c", MEMORY_SCRIPT, kind, str(fits)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=env,
     ).stdout
     return {int(n): float(mb) for n, mb in (line.split() for line in out.splitlines())}
+
+
+# ----------------------------------------------------------------- parent
+def run_backend(backend, args):
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    command = [sys.executable, os.path.abspath(__file__), "--child",
+               "--epochs", str(args.epochs), "--repeats", str(args.repeats),
+               "--rows", str(args.rows), "--dense-epochs", str(args.dense_epochs),
+               "--precision-epochs", str(args.precision_epochs),
+               "--compile-epochs", str(args.compile_epochs)] + (["--quick"] if args.quick else []) + (["--only", args.only] if args.only else [])
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"{backend} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_memory(backends, fits):
+    """Resident memory over ``fits`` fits, two processes at a time (no timing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(b, kind) for b in backends for kind in ("skdeepmine", "plain")]
+    with ThreadPoolExecutor(2) as pool:
+        found = pool.map(lambda job: memory(job[1], fits, {**os.environ, "KERAS_BACKEND": job[0]}),
+                         jobs)
+        return {job: {str(n): mb for n, mb in rss.items()} for job, rss in zip(jobs, found)}
+
+
+def fmt(value, digits=2):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def build_rows(results, args):
+    backends = list(results)
+    rows = []
+
+    def add(measure, what, values, digits=2):
+        rows.append((measure, what, *[fmt(v, digits) if not isinstance(v, str) else v
+                                       for v in values]))
+
+    def get(path, backend):
+        node = results[backend]
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        return node
+
+    def fastest(row_path, keys):
+        names = {b: min((k for k in keys if get(row_path + [k], b) is not None),
+                        key=lambda k: get(row_path + [k], b)) for b in backends}
+        return names
+
+    if args.only == "precision":
+        precision_rows(add, get, backends, args)
+        return rows, ("measure", "implementation", *backends)
+    labels = {"skdeepmine": "skdeepmine", "plain": "plain model.fit",
+              "wrapper": "keras SKLearnClassifier", "plain torch.compile": "model.fit, jit_compile (torch.compile)"}
+    for key, measure in (("fit_cnn", f"fit digits CNN, {args.epochs} epochs (s)"),
+                         ("fit_dense", f"fit dense (64, 16), {args.rows:,} rows, {args.dense_epochs} epochs (s)"),
+                         ("fit_compile", f"fit digits CNN, {args.compile_epochs} epochs (s)")):
+        if all(get([key], b) is None for b in backends):
+            continue
+        for what in ("skdeepmine", "plain", "wrapper", "plain torch.compile"):
+            values = [get([key, what], b) for b in backends]
+            if any(v is not None for v in values):
+                add(measure, labels[what], values)
+        if key != "fit_compile":
+            add(measure, "skdeepmine / plain model.fit",
+                [get([key, "skdeepmine"], b) / get([key, "plain"], b) for b in backends])
+
+    compiled_names = ("tf.function", "jax.jit", "eager no_grad", "torch.compile")
+    for n in (1, 32, 1797):
+        measure = f"predict {n:,} rows (ms)"
+        add(measure, "skdeepmine predict_proba", [get(["predict", str(n), "skdeepmine"], b) for b in backends], 3)
+        add(measure, "plain model.predict", [get(["predict", str(n), "plain"], b) for b in backends], 3)
+        add(measure, "keras SKLearnClassifier.predict", [get(["predict", str(n), "wrapper"], b) for b in backends], 3)
+        for name in compiled_names:
+            values = [get(["predict", str(n), name], b) for b in backends]
+            if any(v is not None for v in values):
+                add(measure, f"plain compiled: {name}", values, 3)
+        best = fastest(["predict", str(n)], compiled_names)
+        add(measure, "skdeepmine / fastest plain compiled",
+            [f"{get(['predict', str(n), 'skdeepmine'], b) / get(['predict', str(n), best[b]], b):.2f} ({best[b]})"
+             for b in backends])
+        if n == 1:
+            add(measure, "  of which check_is_fitted + validate_X",
+                [get(["predict", "1", "sklearn checks"], b) for b in backends], 3)
+            values = [get(["predict", "1", "torch.compile first call (s)"], b) for b in backends]
+            if any(v is not None for v in values):
+                add("torch.compile first call (s)", "plain compiled: torch.compile", values, 1)
+
+    for kind, what in (("skdeepmine", "skdeepmine"), ("plain", "plain Keras")):
+        for n in sorted(results[backends[0]]["memory"][kind], key=int):
+            add(f"resident memory after {n} fits (MB)", what,
+                [get(["memory", kind, n], b) for b in backends], 0)
+        first, last = "1", max(results[backends[0]]["memory"][kind], key=int)
+        add(f"growth from fit 1 to {last} (MB)", what,
+            [get(["memory", kind, last], b) - get(["memory", kind, first], b) for b in backends], 0)
+
+    for kind, what in (("skdeepmine", "skdeepmine (unpickle + predict_proba)"),
+                       ("plain", "plain Keras (load_model + predict)")):
+        add("import to first prediction (s)", what, [get(["first_prediction", kind], b) for b in backends])
+
+    precision_rows(add, get, backends, args)
+    return rows, ("measure", "implementation", *backends)
+
+
+def precision_rows(add, get, backends, args):
+    for dtype in ("float32", "float64"):
+        for stage in ("first fit", "refit"):
+            add(f"CNN {stage}, {args.precision_epochs} epochs, X float64 (CPU s)", f"dtype={dtype!r}",
+                [get(["precision", dtype, stage], b) for b in backends])
+        add("network computes in", f"dtype={dtype!r}",
+            [get(["precision", dtype, "computes in"], b) for b in backends])
+
+
+def print_table(rows, header):
+    print(f"$ {sys.executable} {' '.join(sys.argv)}")
+    print(f"load average {os.getloadavg()[0]:.2f}, SKDEEPMINE_NUM_THREADS="
+          f"{os.environ.get('SKDEEPMINE_NUM_THREADS', '(unset)')}, {os.cpu_count()} cores")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = "| " + " | ".join("{:<%d}" % w for w in widths) + " |"
+    print(line.format(*header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line.format(*row))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--fits", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=1, help="fits per CNN fit time (median)")
+    parser.add_argument("--rows", type=int, default=DENSE_ROWS)
+    parser.add_argument("--dense-epochs", type=int, default=5)
+    parser.add_argument("--precision-epochs", type=int, default=5)
+    parser.add_argument("--compile-epochs", type=int, default=2,
+                        help="epochs of the torch.compile fit (PyTorch only)")
+    parser.add_argument("--backends", default=",".join(BACKENDS),
+                        help="comma-separated Keras backends (uninstalled ones are skipped)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 2 epochs, 5,000 rows, 5 fits, no torch.compile")
     parser.add_argument("--only", choices=["precision"], default=None,
                         help="print only the float32/float64 rows")
+    parser.add_argument("--defaults", action="store_true",
+                        help="run benchmarks/_cnn_defaults.py's table instead")
+    parser.add_argument("--json", default=None, help="also write the raw results to this file")
+    parser.add_argument("--from-json", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    precision = time_precisions(args.epochs)
-    rows = []
-    for what, index, unit in (("first fit (traces)", 0, "CPU s"), ("traced refit", 1, "CPU s"),
-                              ("predict_proba 1,797 rows", 2, "CPU ms")):
-        f32, f64 = precision["float32"][index], precision["float64"][index]
-        fmt = "{:.2f}" if unit == "CPU s" else "{:.1f}"
-        rows.append((f"{what} ({unit}), X float64", fmt.format(f32),
-                     fmt.format(f64), f"float64 takes {f64 / f32:.1f}x"))
-    if args.only == "precision":
-        print_table(rows, ("measure", "float32", "float64", "comparison"))
-        return
-
-    clf, model, fit_ours, fit_plain = time_fits(args.epochs)
-    X, _ = digits()
-    rows.append(("fit, %d epochs, 1,797 images (s, median of 3)" % args.epochs,
-                 f"{fit_ours:.2f}", f"{fit_plain:.2f}", f"ratio {fit_ours / fit_plain:.3f} (target <= 1.05)"))
-    for n in (1, 32, len(X)):
-        ours = latency(clf.predict, X[:n], 200 if n < 100 else 30)
-        plain = latency(lambda x: model.predict(x, verbose=0), X[:n], 50 if n < 100 else 10)
-        target = " (target <= 2 ms)" if n == 1 else ""
-        rows.append((f"predict {n} rows (ms, median)", f"{ours:.2f}", f"{plain:.2f}", f"{plain / ours:.0f}x faster{target}"))
-    base = import_time("import sklearn.base")
-    ours_import = import_time("import skdeepmine")
-    keras_import = import_time("import keras")
-    rows.append(("import time (s, median of 5)", f"{ours_import:.2f}", f"{keras_import:.2f} (keras)",
-                 f"+{ours_import - base:.2f} s over sklearn.base {base:.2f} (target <= +0.3)"))
-    mem_ours, mem_plain = memory("ours", args.fits), memory("plain", args.fits)
-    for n in sorted(mem_ours):
-        rows.append((f"resident memory after {n} fits (MB)", f"{mem_ours[n]:.0f}", f"{mem_plain[n]:.0f}",
-                     f"growth since fit 1: {mem_ours[n] - mem_ours[1]:+.0f} vs {mem_plain[n] - mem_plain[1]:+.0f}"))
-
-    print_table(rows, ("measure", "skdeepmine", "plain Keras", "comparison"))
-
-
-def print_table(rows, header):
-    print(f"$ {sys.executable} {' '.join(sys.argv)}")
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
-    line = "| " + " | ".join("{:<%d}" % w for w in widths) + " |"
-    print(line.format(*header))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print(line.format(*row))
+    if args.defaults:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        return __import__("_cnn_defaults").main()
+    if args.quick:
+        args.epochs, args.rows, args.fits, args.dense_epochs, args.precision_epochs = 2, 5000, 5, 1, 1
+    if args.child:
+        print(json.dumps(measure_backend(args)))
+        return None
+    backends = [b for b in args.backends.split(",")
+                if b == "tensorflow" or importlib.util.find_spec(b) is not None]
+    results = {}
+    if args.from_json:
+        with open(args.from_json) as handle:
+            results = json.load(handle)
+    for backend in backends:
+        if backend not in results:
+            print(f"running {backend} ...", file=sys.stderr, flush=True)
+            results[backend] = json.loads(json.dumps(run_backend(backend, args)))
+    if args.only != "precision":
+        missing = [b for b in backends if "memory" not in results[b]]
+        print(f"memory over {args.fits} fits: {', '.join(missing)} ...", file=sys.stderr, flush=True)
+        for (backend, kind), rss in run_memory(missing, args.fits).items():
+            results[backend].setdefault("memory", {})[kind] = rss
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(results, handle)
+    rows, header = build_rows(results, args)
+    print_table(rows, header)
+    return results
 
 
 if __name__ == "__main__":
