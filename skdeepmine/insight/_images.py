@@ -224,14 +224,15 @@ def _label_errors(y, proba, classes, index, thumbs):
 
 
 def _attribution_method(model):
+    from ..core._backend import backend_name
     from ._model import final_step
 
     final = final_step(model)
-    if final is model and hasattr(final, "model_") and hasattr(final, "input_kind"):
-        return final, "grad_cam"
-    if final is model and hasattr(final, "model_"):
-        return final, "gradient"
-    return model, "occlusion"
+    if not (final is model and hasattr(final, "model_")) or backend_name() != "tensorflow":
+        # The gradient methods use TensorFlow's gradients; occlusion only
+        # predicts (tests/test_backends.py runs the signal report on JAX).
+        return model, "occlusion"
+    return final, "grad_cam" if hasattr(final, "input_kind") else "gradient"
 
 
 def _attribution_maps(model, pixels, y, classes, kind, seed, explain_class=True):
