@@ -176,7 +176,7 @@ def main(argv=None):
                     )
                 print(
                     f"{dataset:<14} {name:<27} {100 * scores.mean():>7.2f} ± {100 * scores.std():<5.2f}"
-                    f" {seconds[name]:>11.2f}  {chosen}",
+                    f" {seconds[name]:>11.2f}  {chosen}".rstrip(),
                     flush=True,
                 )
             hybrid, dense = accuracy["HybridClassifier()"], accuracy["DenseNetworkClassifier()"]
