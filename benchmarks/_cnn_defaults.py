@@ -13,7 +13,7 @@ machine inflates less than wall time.
 
 Run with::
 
-    .venv/bin/python benchmarks/_cnn_defaults.py [--folds 5] [--draws 5] [--quick]
+    .venv/bin/python benchmarks/_cnn_defaults.py [--folds 5] [--draws 5] [--quick] [--rows NAME ...]
 
 ``benchmarks/bench_core.py --defaults`` runs the same ``main()``.
 """
@@ -126,6 +126,8 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5, help="digits folds")
     parser.add_argument("--draws", type=int, default=5, help="signal benchmark draws")
     parser.add_argument("--quick", action="store_true", help="subsample, for a smoke run")
+    parser.add_argument("--rows", nargs="+", default=None,
+                        help="only the models whose name contains one of these")
     if argv is None:  # also run as ``bench_core.py --defaults``
         argv = [arg for arg in sys.argv[1:] if arg != "--defaults"]
     args = parser.parse_args(argv)
@@ -157,6 +159,8 @@ def main(argv=None):
     print(header)
     print("|" + "|".join("-" * (len(part) + 0) for part in header.split("|")[1:-1]) + "|")
     for name, make in models().items():
+        if args.rows and not any(part in name for part in args.rows):
+            continue
         cells = []
         flat_input = not name.startswith(("CNN", "plain"))
         if name.startswith("template"):
