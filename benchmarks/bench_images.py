@@ -265,6 +265,7 @@ def main():
     parser.add_argument("--workflow", action="store_true")
     parser.add_argument("--workflow-n", type=int, default=400)
     parser.add_argument("--workflow-epochs", type=int, default=3)
+    parser.add_argument("--workflow-networks", default="seed,default")
     parser.add_argument("--imbalance", action="store_true")
     parser.add_argument("--imbalance-n", type=int, default=2000)
     parser.add_argument("--imbalance-size", type=int, default=64)
@@ -365,7 +366,9 @@ def workflow_table(args, tmp):
           f"{args.workflow_epochs} epochs, rescale=1/255:")
     print(f"| {'network':36s} | weights | fit s | held-out accuracy |")
     print(f"|{'-' * 38}|{'-' * 9}|{'-' * 7}|{'-' * 19}|")
-    for kind, name in (("workflow_seed", "seed's Conv32-64-128-128 as model="), ("workflow_default", "default CNN")):
+    names = {"seed": "seed's Conv32-64-128-128 as model=", "default": "default CNN"}
+    for network in args.workflow_networks.split(","):
+        kind, name = f"workflow_{network}", names[network]
         row = run_child(kind, wroot, args.size, args.workflow_epochs, wtest)
         print(f"| {name:36s} | {row['weights']:7d} | {row['fit_s']:5.0f} | {row['accuracy']:17.3f} |")
 

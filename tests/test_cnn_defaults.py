@@ -44,9 +44,15 @@ def test_auto_normalises_and_pools_images_but_keeps_signals_flattened(digits):
 
 
 def test_default_stays_small_on_large_rgb_images():
+    # Images larger than 16x16 keep the flattened head (global pooling lost
+    # the seed's discs-vs-squares workflow at 150x150: 0.50 against 0.99),
+    # pooled further until it holds at most 4,096 values.
     X = np.random.RandomState(0).uniform(0, 255, size=(2, 150, 150, 3)).astype(np.float32)
     clf = CNNClassifier(epochs=1, random_state=0).fit(X, [0, 1])
-    assert clf.model_.count_params() < 30_000
+    names = _layer_names(clf)
+    assert "flatten" in names and "global_pool" not in names
+    assert not any(name.endswith("_norm") for name in names)
+    assert clf.model_.count_params() < 200_000
 
 
 def test_default_learns_from_200_digits(digits):

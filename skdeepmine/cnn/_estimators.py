@@ -72,9 +72,9 @@ _COMMON_PARAMS_DOC = """
         smaller than it).
 
     batch_norm : bool or "auto", default="auto"
-        Batch normalisation after each convolution.  ``"auto"``: for images,
-        not for 1-D signals (what scored best on each; see the user guide's
-        "Defaults" section).
+        Batch normalisation after each convolution.  ``"auto"``: for images
+        of at most 16x16 pixels, not for larger images or 1-D signals (what
+        scored best on each; see the user guide's "Defaults" section).
 
     dropout : float, default=0.0
         Dropout rate after each block and dense layer.
@@ -89,7 +89,8 @@ _COMMON_PARAMS_DOC = """
         How the last feature map becomes a vector: flattened (``None``; after
         further max-pooling while it holds more than 4,096 values, so that
         large images do not build millions of dense weights), or pooled.
-        ``"auto"``: average pooling for images, flattened for 1-D signals.
+        ``"auto"``: average pooling for images of at most 16x16 pixels,
+        flattened for larger images and 1-D signals.
 
     rescale : float, default=None
         Factor applied to the inputs inside the network, as Keras's
