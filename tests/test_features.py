@@ -121,7 +121,9 @@ def test_transform_reads_the_embedding_layer_of_the_trained_network(cancer):
     reader = k.Model(model.inputs, model.get_layer("embedding").output)
     np.testing.assert_allclose(
         extractor.transform(X_train[:10]),
-        k.ops.convert_to_numpy(reader([X_train[:10]], training=False)), rtol=1e-6,
+        k.ops.convert_to_numpy(reader([X_train[:10]], training=False)),
+        # float32 on JAX and PyTorch: a compiled and an eager call round apart.
+        rtol=1e-6 if model.inputs[0].dtype == "float64" else 1e-5,
     )
 
 
