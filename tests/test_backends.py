@@ -40,14 +40,25 @@ OTHER_BACKENDS = ["jax", "torch"]
 #   on TensorFlow's);
 # - test_hybrid.py: scikit-learn composition (grid search, a one-hot pipeline)
 #   and the CNN extractor on digits (the CNNs train in test_cnn.py);
+# - test_core.py: the tests that start fresh Python processes (identical
+#   predictions across processes, a pickle loaded in a new process, nothing
+#   printed or imported on first import): in-process refits and pickles run
+#   here, TensorFlow is kept out of these processes by
+#   tests/test_engine_backends.py, and files cross backends below;
 # - test_common.py: the default-constructed estimators (the same code with
 #   larger networks; they run on TensorFlow), InsightReporter (it holds no
-#   network), and the non-default configurations, which test
-#   expected_failed_checks' declarations (non-strict on float32 backends).
+#   network), the non-default configurations, which test
+#   expected_failed_checks' declarations (non-strict on float32 backends),
+#   and the CNN and hybrid regressors (their classifiers and
+#   DenseNetworkRegressor run the same training, output and persistence
+#   code; the whole suite then fits CI's 10 minutes: 600 s with them).
 # Pickle and skops files: test_core.py's round trips and, across backends,
 # the test at the end of this module.
 CHILD_SELECTION = {
-    "test_core.py": None,
+    "test_core.py": (
+        "not across_processes and not fresh_process and not first_import "
+        "and not does_not_load_keras"
+    ),
     "test_cnn.py": (
         "not reaches_09 and not grid_search and not stays_small and not flat_rows_after "
         "and not built_when_asked"
@@ -58,7 +69,10 @@ CHILD_SELECTION = {
     ),
     "test_hybrid.py": "not grid_search and not one_hot_category and not cnn_extractor",
     "test_precision.py": None,
-    "test_common.py": "sklearn_compatible and random_state and not InsightReporter",
+    "test_common.py": (
+        "sklearn_compatible and random_state and not InsightReporter "
+        "and not CNNRegressor and not HybridRegressor"
+    ),
     # Concurrent predictions from eight threads.
     "test_robustness.py": "eight_threads",
     # An insight report on a CNN: its attribution maps come from occlusion
