@@ -302,15 +302,16 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
         """The blend of the network's and the estimator's predictions for ``X``."""
         check_is_fitted(self)
         X = check_input(self, X, reset=False)
-        # Checked by the network's extractor (finite values, its shape), even
-        # where the estimator alone predicts and would take NaN.
-        network_input(self.extractor_, X)
         weight = self.network_weight_
         output = 0.0
-        if weight < 1.0:
-            output = (1.0 - weight) * self._estimator_output(self.estimator_, X)
         if weight > 0.0:
-            output = output + weight * self._network_output(self.extractor_, X)
+            output = weight * self._network_output(self.extractor_, X)
+        else:
+            # Checked by the network's extractor (finite values, its shape),
+            # even where the estimator alone predicts and would take NaN.
+            network_input(self.extractor_, X)
+        if weight < 1.0:
+            output = output + (1.0 - weight) * self._estimator_output(self.estimator_, X)
         return output
 
     def _fit_estimator(self, estimator, features, y, params, X):
