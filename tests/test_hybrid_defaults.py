@@ -8,7 +8,7 @@ from threadpoolctl import threadpool_limits
 
 from skdeepmine.features import NeuralFeatureExtractor
 from skdeepmine.hybrid import HybridClassifier, HybridRegressor
-from skdeepmine.hybrid._blend import resolve_strategy
+from skdeepmine.hybrid._blend import choose_weight, resolve_strategy
 
 # A small network; with strategy="blend" given, as an extractor passed in
 # resolves "auto" to the feature stacking.
@@ -125,3 +125,49 @@ def test_regressor_blend_is_in_the_targets_units():
     trees = HistGradientBoostingRegressor(**TREES).fit(X[:200], y[:200])
     assert error < np.sqrt(np.mean((trees.predict(X[200:]) - y[200:]) ** 2))
     assert error < 0.3 * np.std(y)
+
+
+def _held_out_predictions(n_only_network, n_only_trees, n=200):
+    """Binary probabilities on ``n`` held-out rows: both parts right except on planted rows.
+
+    Where one part alone is right it is so with 0.61 (the network) or 0.9 (the
+    trees) against 0.38 or 0.2 for the other, so every network weight up to
+    0.5 is exactly as accurate as the trees alone, and 0.6 loses the trees'
+    rows.
+    """
+    y = np.arange(n) % 2
+    network, trees = np.full(n, 0.61), np.full(n, 0.9)
+    network[:n_only_trees] = 0.2
+    trees[n_only_trees:n_only_trees + n_only_network] = 0.38
+    as_proba = lambda right: np.where(y[:, None] == [0, 1], right[:, None], 1 - right[:, None])
+    return as_proba(network), as_proba(trees), y
+
+
+def test_blend_keeps_a_part_alone_where_it_is_right_on_clearly_more_held_out_rows():
+    # The trees alone right on 60 held-out rows, the network alone on 10: the
+    # weights 0 to 0.5 tie on accuracy, and the tie-break towards 0.5 used to
+    # blend half of the clearly worse network in; McNemar's test keeps the trees.
+    network, trees, y = _held_out_predictions(n_only_network=10, n_only_trees=60)
+    assert choose_weight(network, trees, y, None, classifier=True) == 0.0
+    assert choose_weight(trees, network, y, None, classifier=True) == 1.0  # roles swapped
+    # 12 against 10 rows is no evidence: the weight is chosen on accuracy, and
+    # among equal accuracies nearest 0.5, as before.
+    network, trees, y = _held_out_predictions(n_only_network=10, n_only_trees=12)
+    assert choose_weight(network, trees, y, None, classifier=True) == 0.5
+    # Sample weights set each part's share of the rows where they disagree.
+    network, trees, y = _held_out_predictions(n_only_network=10, n_only_trees=60)
+    weights = np.ones(len(y))
+    weights[:60] = 0.1  # the trees' own rows count for little
+    assert choose_weight(network, trees, y, weights, classifier=True) != 0.0
+
+    # End to end: a network of 2 epochs far behind the trees on thresholds.
+    X, y = thresholds_table()
+    weak = dict(NETWORK, epochs=2, learning_rate=0.001)
+    hybrid = HybridClassifier(
+        NeuralFeatureExtractor(**weak), HistGradientBoostingClassifier(**TREES),
+        strategy="blend", random_state=0,
+    ).fit(X, y)
+    assert (hybrid.final_strategy_, hybrid.network_weight_) == ("estimator", 0.0)
+    # The trees alone, refitted on every row: exactly HistGradientBoosting.
+    trees = HistGradientBoostingClassifier(**TREES).fit(X, y)
+    np.testing.assert_allclose(hybrid.predict_proba(X[:50]), trees.predict_proba(X[:50]))
