@@ -256,6 +256,49 @@ def test_models_of_one_architecture_share_compiled_functions(data):
     assert sum(len(free) for free in engine._free_trainers.values()) == trainers
 
 
+def test_weight_copies_do_not_grow_with_batches_yet_batch_callbacks_see_each_batch(
+    data, monkeypatch
+):
+    # Writing the variables around every JAX step cost more than the step
+    # (benchmarks/bench_core.py: the dense fit took 1.43 times plain
+    # model.fit); the state goes back at the end of each epoch instead, and
+    # after every batch only for a callback that watches batches.
+    keras = pytest.importorskip("keras")
+    X, y = data
+    params = {**TINY, "epochs": 2, "batch_size": 20}  # 120 rows: 6 batches per epoch
+    batches = 6 * params["epochs"]
+    assign = keras.Variable.assign
+
+    def writes(batch_size):
+        written = []
+
+        def counted(variable, value):
+            written.append(variable)
+            return assign(variable, value)
+
+        monkeypatch.setattr(keras.Variable, "assign", counted)
+        clf = CNNClassifier(**{**params, "batch_size": batch_size}).fit(X, y)
+        monkeypatch.undo()
+        return len(written), clf
+
+    few, clf = writes(20)
+    more, _ = writes(10)  # twice the batches
+    assert few > 0
+    assert more - few < batches * len(clf.model_.variables)
+
+    seen = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(np.array(self.model.trainable_variables[0].numpy()))
+
+    watched = CNNClassifier(**params, callbacks=[Watch()]).fit(X, y)
+    assert len(seen) == batches
+    assert all(not np.array_equal(a, b) for a, b in zip(seen, seen[1:]))
+    np.testing.assert_array_equal(seen[-1], watched.model_.trainable_variables[0].numpy())
+    np.testing.assert_array_equal(watched.predict_proba(X), clf.predict_proba(X))
+
+
 def test_predict_does_not_use_keras_model_predict(data, monkeypatch):
     X, y = data
     keras = pytest.importorskip("keras")

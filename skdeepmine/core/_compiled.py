@@ -6,8 +6,9 @@ module for three functions and never learn which backend runs them:
 * :func:`compile_infer` -- ``f(model, x) -> outputs``, a stateless
   inference call taking the model's weights as arguments, so one compiled
   function serves every fitted model of an architecture;
-* :func:`compile_train_step` -- ``f(x, y, sample_weight) -> (total, outputs)``
-  on a trainer's model and optimizer, updating their variables;
+* :func:`compile_train_step` -- ``step(x, y, sample_weight) -> total`` on a
+  trainer's model and optimizer (``step.with_outputs`` also returns the
+  outputs; after ``step.sync()`` their variables hold the trained state);
 * :func:`compile_evaluate` -- ``f(x, y, sample_weight) -> (total, outputs)``
   in inference mode.
 
@@ -209,24 +210,29 @@ def to_numpy(value):
 
 
 # ------------------------------------------------------------------- training
-def compile_train_step(model, optimizer, loss, signature, with_outputs=False):
-    """``f(x, y, w) -> total``: one optimizer step on ``model``.
+def compile_train_step(model, optimizer, loss, signature):
+    """``step``: one optimizer step on ``model`` per call.
 
-    The loss is the weighted mean over the batch (integer weights train like
-    repeated rows) plus the model's own penalties; ``total`` is the weighted
-    sum.  ``with_outputs`` returns ``(total, outputs)``, for metrics.
-    ``signature`` is ``[(shape, dtype)] * 3`` for x, y and w.
+    ``step(x, y, w)`` returns the batch's weighted loss sum;
+    ``step.with_outputs(x, y, w)`` returns ``(total, outputs)``, for metrics
+    (compiled on first use, so fits without metrics never pay for it).  The
+    loss is the weighted mean over the batch (integer weights train like
+    repeated rows) plus the model's own penalties.  ``step.sync()`` writes
+    back into the model's and the optimizer's variables whatever state the
+    backend keeps outside them between steps (JAX); the training loop calls
+    it before anything else reads or sets them.  ``signature`` is
+    ``[(shape, dtype)] * 3`` for x, y and w.
     """
     backend = backend_name()
+    if backend == "jax":
+        return _JaxTrainStep(model, optimizer, loss)
     if backend == "tensorflow":
         step = _tf_train_step(model, optimizer, loss)
-    elif backend == "jax":
-        step = _jax_train_step(model, optimizer, loss)
-    else:
-        step = _torch_train_step(model, optimizer, loss)
-    if not with_outputs:
-        step = _total_only(step)
-    return _tf_function(step, signature) if backend == "tensorflow" else step
+        return _TrainStep(lambda with_outputs: _tf_function(
+            step if with_outputs else _total_only(step), signature
+        ))
+    step = _torch_train_step(model, optimizer, loss)
+    return _TrainStep(lambda with_outputs: step if with_outputs else _total_only(step))
 
 
 def _total_only(step):
@@ -234,6 +240,86 @@ def _total_only(step):
         return step(x, y, sample_weight)[0]
 
     return total
+
+
+class _TrainStep:
+    """A train step whose state lives in the variables (TensorFlow, PyTorch)."""
+
+    def __init__(self, build):
+        self._build = build
+        self._total = build(False)
+        self._with_outputs = None
+
+    def __call__(self, x, y, sample_weight):
+        return self._total(x, y, sample_weight)
+
+    def with_outputs(self, x, y, sample_weight):
+        if self._with_outputs is None:
+            self._with_outputs = self._build(True)
+        return self._with_outputs(x, y, sample_weight)
+
+    def sync(self):
+        """Nothing to write back: every step updates the variables."""
+
+    def experimental_get_tracing_count(self):
+        """Traces behind the step (TensorFlow; tests/test_robustness.py counts them)."""
+        return sum(
+            function.experimental_get_tracing_count()
+            for function in (self._total, self._with_outputs)
+            if hasattr(function, "experimental_get_tracing_count")
+        )
+
+
+class _JaxTrainStep:
+    """A jitted stateless update whose state stays in arrays between steps.
+
+    Reading and assigning the two dozen variables of even a small network
+    around every step cost more than the step itself on
+    ``benchmarks/bench_core.py``'s dense network (its fit took 1.43 times
+    plain ``model.fit``), so, as Keras's own JAX trainer does, the state
+    goes back into the variables only on :meth:`sync`.
+    """
+
+    def __init__(self, model, optimizer, loss):
+        self._groups = (
+            model.trainable_variables, model.non_trainable_variables, optimizer.variables,
+        )
+        self._update = _jax_train_step(model, optimizer, loss)
+        self._jitted = {}
+        self._state = self._pending = None
+
+    def _run(self, with_outputs, x, y, sample_weight):
+        import jax
+
+        step = self._jitted.get(with_outputs)
+        if step is None:
+            update = self._update
+            step = self._jitted[with_outputs] = jax.jit(
+                update if with_outputs else lambda *args: update(*args)[:4]
+            )
+        if self._state is None:
+            self._state = tuple([v.value for v in group] for group in self._groups)
+        if self._pending is not None:
+            # One step in flight at most: the host would otherwise race ahead
+            # of the computation, holding every batch it has sent.
+            self._pending.block_until_ready()
+        result = step(*self._state, x, y, sample_weight)
+        self._state, self._pending = result[:3], result[3]
+        return result[3:] if with_outputs else result[3]
+
+    def __call__(self, x, y, sample_weight):
+        return self._run(False, x, y, sample_weight)
+
+    def with_outputs(self, x, y, sample_weight):
+        return self._run(True, x, y, sample_weight)
+
+    def sync(self):
+        """Write the state into the variables, where everything else reads and sets it."""
+        if self._state is not None:
+            for variables, values in zip(self._groups, self._state):
+                for variable, value in zip(variables, values):
+                    variable.assign(value)
+        self._state = self._pending = None
 
 
 def compile_evaluate(model, loss, signature):
@@ -303,6 +389,7 @@ def _tf_train_step(model, optimizer, loss):
 
 
 def _jax_train_step(model, optimizer, loss):
+    """``f(trainable, non_trainable, optimizer_state, x, y, w) -> (*new state, total, outputs)``."""
     import jax
 
     ops = _ops()
@@ -319,8 +406,7 @@ def _jax_train_step(model, optimizer, loss):
 
     gradient = jax.value_and_grad(compute, has_aux=True)
 
-    @jax.jit
-    def stateless_step(trainable, non_trainable, optimizer_state, x, y, sample_weight):
+    def update(trainable, non_trainable, optimizer_state, x, y, sample_weight):
         (_, (total, outputs, non_trainable)), grads = gradient(
             trainable, non_trainable, x, y, sample_weight
         )
@@ -329,21 +415,7 @@ def _jax_train_step(model, optimizer, loss):
         )
         return trainable, non_trainable, optimizer_state, total, outputs
 
-    def step(x, y, sample_weight):
-        # The state lives in the variables between steps, so callbacks,
-        # weight copies and the optimizer's learning rate (which callbacks
-        # set) read and change it as on the other backends.
-        trainable, non_trainable = model.trainable_variables, model.non_trainable_variables
-        new = stateless_step(
-            [v.value for v in trainable], [v.value for v in non_trainable],
-            [v.value for v in optimizer.variables], x, y, sample_weight,
-        )
-        for variables, values in zip((trainable, non_trainable, optimizer.variables), new[:3]):
-            for variable, value in zip(variables, values):
-                variable.assign(value)
-        return new[3], new[4]
-
-    return step
+    return update
 
 
 def _torch_train_step(model, optimizer, loss):

@@ -67,20 +67,10 @@ class Trainer:
             target_spec,
             ((None,), dtype),
         ]
+        # ``step(x, y, w)``, ``step.with_outputs`` (for metrics) and
+        # ``step.sync()``, after which the variables hold the trained state.
         self.step = compile_train_step(self.model, self.optimizer, self._loss, self._signature)
-        self._step_with_outputs = None
         self.evaluate = compile_evaluate(self.model, self._loss, self._signature)
-
-    def step_with_outputs(self, x, y, sample_weight):
-        """A train step that also returns the batch's outputs, for metrics.
-
-        Compiled on first use only, so fits without metrics never pay for it.
-        """
-        if self._step_with_outputs is None:
-            self._step_with_outputs = compile_train_step(
-                self.model, self.optimizer, self._loss, self._signature, with_outputs=True
-            )
-        return self._step_with_outputs(x, y, sample_weight)
 
     def load(self, model, optimizer_state=None):
         """Copy ``model``'s weights (and optionally optimizer state) in."""
@@ -239,24 +229,38 @@ def _check_finite_weights(trainer, epoch):
 
 
 def _train_epoch(trainer, batches, callbacks, metrics):
-    """Run one epoch over ``batches``; return its logs (loss and metrics)."""
+    """Run one epoch over ``batches``; return its logs (loss and metrics).
+
+    The batch losses stay on the device until the epoch ends (reading each
+    one waits for its step), unless a batch-level callback needs the running
+    loss; the variables are brought up to date (``step.sync``) before any
+    callback sees the model and when the epoch ends, even by an error.
+    """
     model = trainer.model
-    total, weight_sum = 0.0, 0.0
-    for step, (x, y, w) in enumerate(batches):
-        if callbacks.wants_batches:
-            callbacks.on_train_batch_begin(step)
-        if metrics:
-            part, outputs = trainer.step_with_outputs(x, y, w)
-            metrics.collect(y, outputs, w)
-        else:
-            part = trainer.step(x, y, w)
-        total += part
-        weight_sum += float(np.sum(w))
-        if callbacks.wants_batches:
-            callbacks.on_train_batch_end(step, {"loss": float(total) / weight_sum})
-        if model.stop_training:
-            break
-    logs = {"loss": float(total) / weight_sum}
+    step = trainer.step
+    parts, running, weight_sum = [], 0.0, 0.0
+    try:
+        for index, (x, y, w) in enumerate(batches):
+            if callbacks.wants_batches:
+                callbacks.on_train_batch_begin(index)
+            if metrics:
+                part, outputs = step.with_outputs(x, y, w)
+                metrics.collect(y, outputs, w)
+            else:
+                part = step(x, y, w)
+            weight_sum += float(np.sum(w))
+            if callbacks.wants_batches:
+                step.sync()
+                running += float(part)
+                callbacks.on_train_batch_end(index, {"loss": running / weight_sum})
+            else:
+                parts.append(part)
+            if model.stop_training:
+                break
+    finally:
+        step.sync()
+    total = running + float(np.sum([float(part) for part in parts]))
+    logs = {"loss": total / weight_sum}
     logs.update(metrics.results())
     return logs
 
