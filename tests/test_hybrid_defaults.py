@@ -81,6 +81,8 @@ def test_blend_follows_the_trees_where_they_win_and_the_network_where_it_wins():
     assert not hasattr(hybrid, "decision_function")  # no blended decision function
     # One network, trained for its epochs plus a fifth on all rows: not one per fold.
     assert hybrid.extractor_.network_.n_iter_ <= NETWORK["epochs"] * 6 // 5
+    # An estimator passed in trains as it is set (only the default stops early).
+    assert hybrid.estimator_.n_iter_ == TREES["max_iter"]
     assert hybrid.deep_importance_share_ == w
     np.testing.assert_array_equal(hybrid.get_feature_names_out(), [f"x{i}" for i in range(12)])
 
@@ -88,7 +90,12 @@ def test_blend_follows_the_trees_where_they_win_and_the_network_where_it_wins():
 def test_default_hybrid_blends_and_given_extractors_keep_the_feature_stacking():
     X, y = oblique_table(n=200)
     hybrid = HybridClassifier(random_state=0).fit(X, y)
-    assert hybrid.final_strategy_ in ("blend", "network", "estimator")
+    assert hybrid.final_strategy_ in ("blend", "network") and hybrid.network_weight_ >= 0.5
+    # The network carries the blend, whose trees are then the default trees'
+    # first fit: stopped early on the 40 held-out rows, its validation rows.
+    trees = hybrid.estimator_
+    assert trees.early_stopping is True and trees.n_iter_ < 100
+    assert len(trees.validation_score_) == trees.n_iter_ + 1
     # Any other extractor, or no held-out rows, stacks the deep features as before.
     stacked = HybridClassifier(PCA(3), HistGradientBoostingClassifier(**TREES)).fit(X, y)
     assert (stacked.final_strategy_, stacked.network_weight_) == ("features", 0.0)
@@ -154,20 +161,21 @@ def test_blend_keeps_a_part_alone_where_it_is_right_on_clearly_more_held_out_row
     # among equal accuracies nearest 0.5, as before.
     network, trees, y = _held_out_predictions(n_only_network=10, n_only_trees=12)
     assert choose_weight(network, trees, y, None, classifier=True) == 0.5
-    # Sample weights set each part's share of the rows where they disagree.
-    network, trees, y = _held_out_predictions(n_only_network=10, n_only_trees=60)
+    # A row of weight k counts as k rows (as repeating it would).
+    network, trees, y = _held_out_predictions(n_only_network=10, n_only_trees=12)
     weights = np.ones(len(y))
-    weights[:60] = 0.1  # the trees' own rows count for little
-    assert choose_weight(network, trees, y, weights, classifier=True) != 0.0
+    weights[:12] = 5  # the trees' 12 rows count as 60
+    assert choose_weight(network, trees, y, weights, classifier=True) == 0.0
 
-    # End to end: a network of 2 epochs far behind the trees on thresholds.
+    # End to end: a network of 2 epochs far behind the default trees on thresholds.
     X, y = thresholds_table()
     weak = dict(NETWORK, epochs=2, learning_rate=0.001)
     hybrid = HybridClassifier(
-        NeuralFeatureExtractor(**weak), HistGradientBoostingClassifier(**TREES),
-        strategy="blend", random_state=0,
+        NeuralFeatureExtractor(**weak), strategy="blend", random_state=0
     ).fit(X, y)
     assert (hybrid.final_strategy_, hybrid.network_weight_) == ("estimator", 0.0)
-    # The trees alone, refitted on every row: exactly HistGradientBoosting.
-    trees = HistGradientBoostingClassifier(**TREES).fit(X, y)
+    # The trees alone, refitted on every row with their own settings (not
+    # the early stopping of their first fit): exactly HistGradientBoosting.
+    trees = HistGradientBoostingClassifier().fit(X, y)
+    assert hybrid.estimator_.n_iter_ == trees.n_iter_ == 100
     np.testing.assert_allclose(hybrid.predict_proba(X[:50]), trees.predict_proba(X[:50]))
