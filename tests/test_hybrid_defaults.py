@@ -179,3 +179,18 @@ def test_blend_keeps_a_part_alone_where_it_is_right_on_clearly_more_held_out_row
     trees = HistGradientBoostingClassifier().fit(X, y)
     assert hybrid.estimator_.n_iter_ == trees.n_iter_ == 100
     np.testing.assert_allclose(hybrid.predict_proba(X[:50]), trees.predict_proba(X[:50]))
+
+
+def test_default_trees_train_without_early_stopping_when_a_class_is_only_held_out():
+    # HistGradientBoosting refuses validation labels it has not trained on.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    y = np.r_[np.zeros(20), np.ones(19), [2]].astype(int)
+    held = np.r_[0, 1, 20, 21, 39]  # class 2's only row is held out
+    split = [(np.setdiff1d(np.arange(40), held), held)]
+    tiny = dict(NETWORK, hidden_units=(4,), n_components=2, epochs=2)
+    hybrid = HybridClassifier(
+        NeuralFeatureExtractor(**tiny), cv=split, strategy="blend", random_state=0
+    ).fit(X, y)
+    assert hybrid.estimator_.early_stopping == "auto"
+    assert hybrid.predict_proba(X).shape == (40, 3)
