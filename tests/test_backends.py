@@ -48,10 +48,7 @@ OTHER_BACKENDS = ["jax", "torch"]
 # - test_common.py: the default-constructed estimators (the same code with
 #   larger networks; they run on TensorFlow), InsightReporter (it holds no
 #   network), the non-default configurations, which test
-#   expected_failed_checks' declarations (non-strict on float32 backends),
-#   and the CNN and hybrid regressors (their classifiers and
-#   DenseNetworkRegressor run the same training, output and persistence
-#   code; the whole suite then fits CI's 10 minutes: 600 s with them).
+#   expected_failed_checks' declarations (non-strict on float32 backends).
 # Pickle and skops files: test_core.py's round trips and, across backends,
 # the test at the end of this module.
 CHILD_SELECTION = {
@@ -70,8 +67,7 @@ CHILD_SELECTION = {
     "test_hybrid.py": "not grid_search and not one_hot_category and not cnn_extractor",
     "test_precision.py": None,
     "test_common.py": (
-        "sklearn_compatible and random_state and not InsightReporter "
-        "and not CNNRegressor and not HybridRegressor"
+        "sklearn_compatible and random_state and not InsightReporter"
     ),
     # Concurrent predictions from eight threads.
     "test_robustness.py": "eight_threads",
