@@ -1,6 +1,9 @@
 """The hybrid's blend (issue 13): it follows whichever part wins, at about two network fits."""
 
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -89,8 +92,15 @@ def test_blend_follows_the_trees_where_they_win_and_the_network_where_it_wins():
 
 def test_default_hybrid_blends_and_given_extractors_keep_the_feature_stacking():
     X, y = oblique_table(n=200)
-    hybrid = HybridClassifier(random_state=0).fit(X, y)
+    frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
+    with warnings.catch_warnings():
+        # The network trained on after the weighing once drew "X has feature
+        # names, but DenseNetworkClassifier was fitted without feature names".
+        warnings.simplefilter("error")
+        hybrid = HybridClassifier(random_state=0).fit(frame, y)
+        hybrid.predict_proba(frame)
     assert hybrid.final_strategy_ in ("blend", "network") and hybrid.network_weight_ >= 0.5
+    assert hybrid.feature_names_in_.tolist() == frame.columns.tolist()
     # The network carries the blend, whose trees are then the default trees'
     # first fit: stopped early on the 40 held-out rows, its validation rows.
     trees = hybrid.estimator_

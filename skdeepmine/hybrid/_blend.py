@@ -181,7 +181,12 @@ def fit_blend(hybrid, parts, X, y, params, sample_weight, seed):
     if weight < 0.5:
         estimator = hybrid._fit_estimator(parts["estimator"], X, y, params, X)
     else:
-        _train_on(extractor.network_, X, hybrid._network_target(y), params["extractor"])
+        # The network's own input (the extractor's checked array), as in its
+        # first fit: X itself (a DataFrame) drew a feature-names warning.
+        _train_on(
+            extractor.network_, network_input(extractor, X), hybrid._network_target(y),
+            params["extractor"],
+        )
     return extractor, estimator, weight, held
 
 
