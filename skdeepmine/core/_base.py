@@ -24,7 +24,7 @@ from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
 from ._training import checkout_trainer, train
-from ._validation import check_fit_sample_weight, validate_X
+from ._validation import check_fit_sample_weight, validate_X, validated_fast
 
 DTYPES = {"float32", "float64", "auto"}
 OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adadelta", "adamax"}
@@ -376,6 +376,12 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
     # ------------------------------------------------------------ inference
     def _forward(self, X):
         """Validated raw network outputs for ``X``."""
+        # A fitted estimator (what check_is_fitted requires) given a plain
+        # array skips validate_X's full checks where they would pass it
+        # unchanged (_validation.validated_fast).
+        X_fast = validated_fast(self, X) if "model_" in self.__dict__ else None
+        if X_fast is not None:
+            return predict_raw(self.model_, X_fast.reshape((len(X_fast),) + self.input_shape_))
         check_is_fitted(self)
         X = validate_X(self, X, reset=False)
         x = X.reshape((len(X),) + self.input_shape_)
