@@ -9,14 +9,15 @@ first prediction of a saved model, and the cost of float64 against float32.
 Beside skdeepmine stand the backend's plain ``model.fit``/``model.predict``,
 Keras's own ``keras.wrappers.SKLearnClassifier`` on the same network, and the
 backend's plain compiled call on the fitted model (a ``tf.function`` or
-``jax.jit`` closing over it; on PyTorch eager ``model(x)`` under ``no_grad``
-and, outside ``--quick``, ``torch.compile``).
+``jax.jit`` closing over it; on PyTorch eager ``model(x)`` under ``no_grad``,
+a ``torch.jit.trace`` of the model and, outside ``--quick``, ``torch.compile``).
 
 Run with::
 
     .venv/bin/python benchmarks/bench_core.py [--epochs 20] [--fits 100]
         [--backends tensorflow,jax,torch] [--quick]
     .venv/bin/python benchmarks/bench_core.py --only precision   # float32/float64 rows
+    .venv/bin/python benchmarks/bench_core.py --only predict     # predict latencies
     .venv/bin/python benchmarks/bench_core.py --defaults   # benchmarks/_cnn_defaults.py
 
 Latencies are the best of five medians (wall clock); fit times are wall
@@ -156,6 +157,22 @@ def plain_compiled_calls(model, backend, quick):
             return model(torch.from_numpy(x), training=False).numpy()
 
     calls = {"eager no_grad": eager}
+    import warnings
+
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # TracerWarnings; jit.trace is deprecated
+        try:
+            traced = torch.jit.trace(model, (torch.from_numpy(np.zeros((2, 8, 8, 1), np.float32)),),
+                                     check_trace=False)
+        except Exception as exc:  # report, keep the other measures
+            print(f"torch.jit.trace failed: {exc!r}"[:500], file=sys.stderr)
+            traced = None
+    if traced is not None:
+        def traced_call(x):
+            with torch.no_grad():
+                return traced(torch.from_numpy(x)).numpy()
+
+        calls["torch.jit.trace"] = traced_call
     if not quick:
         compiled = torch.compile(lambda x: model(x, training=False))
 
@@ -171,15 +188,17 @@ def plain_compiled_calls(model, backend, quick):
 def measure_backend(args):
     """Every measure for the backend this process runs on; returns a dict."""
     import keras
-    from sklearn.utils.validation import check_is_fitted
 
     from skdeepmine import CNNClassifier, DenseNetworkClassifier
-    from skdeepmine.core._validation import validate_X
 
     backend = keras.backend.backend()
     epochs, repeats = args.epochs, args.repeats
     X, y = digits()
-    out = {"backend": backend, "precision": precision(backend, args)}
+    out = {"backend": backend}
+    if args.only == "predict":
+        out["predict"] = predict_latency(args, backend, X, y)[0]
+        return out
+    out["precision"] = precision(backend, args)
     if args.only == "precision":
         return out
 
@@ -223,15 +242,31 @@ def measure_backend(args):
         "wrapper": wall(keras_wrapper(plain_dense, dense_epochs, 64).fit, Xt, yt),
     }
 
-    # Prediction, all on networks trained for one epoch (latency does not
-    # depend on the weights).
+    out["predict"], clf, model = predict_latency(args, backend, X, y)
+    with tempfile.TemporaryDirectory() as folder:
+        out["first_prediction"] = first_prediction(clf, model, folder)
+    return out
+
+
+def predict_latency(args, backend, X, y):
+    """Milliseconds per 1, 32 and 1,797-row prediction, ours beside the plain calls.
+
+    Returns the rows, the fitted classifier and the plain model.
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    from skdeepmine import CNNClassifier
+    from skdeepmine.core._validation import validate_X, validated_fast
+
+    # All on networks trained for one epoch (latency does not depend on the
+    # weights).
     clf = CNNClassifier(epochs=1, random_state=0).fit(X, y)
     model = plain_cnn(10, 0)
     model.fit(X, y, epochs=1, verbose=0)
     wrapper = keras_wrapper(lambda X_: plain_cnn(10, 0, flat=True), 1, 32).fit(X.reshape(len(X), -1), y)
     compiled = plain_compiled_calls(clf.model_, backend, args.quick)
     failed = []
-    out["predict"] = {}
+    predict = {}
     for n in (1, 32, len(X)):
         calls = 200 if n < 100 else 20
         row = {
@@ -255,11 +290,9 @@ def measure_backend(args):
         if n == 1:
             row["sklearn checks"] = latency(
                 lambda x: (check_is_fitted(clf), validate_X(clf, x, reset=False)), X[:1], calls)
-        out["predict"][n] = row
-
-    with tempfile.TemporaryDirectory() as folder:
-        out["first_prediction"] = first_prediction(clf, model, folder)
-    return out
+            row["fast checks"] = latency(lambda x: validated_fast(clf, x), X[:1], calls)
+        predict[n] = row
+    return predict, clf, model
 
 
 def precision(backend, args):
@@ -437,7 +470,7 @@ def build_rows(results, args):
             add(measure, "skdeepmine / plain model.fit",
                 [get([key, "skdeepmine"], b) / get([key, "plain"], b) for b in backends])
 
-    compiled_names = ("tf.function", "jax.jit", "eager no_grad", "torch.compile")
+    compiled_names = ("tf.function", "jax.jit", "eager no_grad", "torch.jit.trace", "torch.compile")
     for n in (1, 32, 1797):
         measure = f"predict {n:,} rows (ms)"
         add(measure, "skdeepmine predict_proba", [get(["predict", str(n), "skdeepmine"], b) for b in backends], 3)
@@ -452,11 +485,15 @@ def build_rows(results, args):
             [f"{get(['predict', str(n), 'skdeepmine'], b) / get(['predict', str(n), best[b]], b):.2f} ({best[b]})"
              for b in backends])
         if n == 1:
-            add(measure, "  of which check_is_fitted + validate_X",
+            add(measure, "  full checks: check_is_fitted + validate_X",
                 [get(["predict", "1", "sklearn checks"], b) for b in backends], 3)
+            add(measure, "  fast path: float array of the fitted shape",
+                [get(["predict", "1", "fast checks"], b) for b in backends], 3)
             values = [get(["predict", "1", "torch.compile first call (s)"], b) for b in backends]
             if any(v is not None for v in values):
                 add("torch.compile first call (s)", "plain compiled: torch.compile", values, 1)
+    if args.only == "predict":
+        return rows, ("measure", "implementation", *backends)
 
     for kind, what in (("skdeepmine", "skdeepmine"), ("plain", "plain Keras")):
         for n in sorted(results[backends[0]]["memory"][kind], key=int):
@@ -509,8 +546,8 @@ def main():
                         help="comma-separated Keras backends (uninstalled ones are skipped)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 2 epochs, 5,000 rows, 5 fits, no torch.compile")
-    parser.add_argument("--only", choices=["precision"], default=None,
-                        help="print only the float32/float64 rows")
+    parser.add_argument("--only", choices=["precision", "predict"], default=None,
+                        help="print only the float32/float64 rows, or only the predict latencies")
     parser.add_argument("--defaults", action="store_true",
                         help="run benchmarks/_cnn_defaults.py's table instead")
     parser.add_argument("--json", default=None, help="also write the raw results to this file")
@@ -535,7 +572,7 @@ def main():
         if backend not in results:
             print(f"running {backend} ...", file=sys.stderr, flush=True)
             results[backend] = json.loads(json.dumps(run_backend(backend, args)))
-    if args.only != "precision":
+    if args.only is None:
         missing = [b for b in backends if "memory" not in results[b]]
         print(f"memory over {args.fits} fits: {', '.join(missing)} ...", file=sys.stderr, flush=True)
         for (backend, kind), rss in run_memory(missing, args.fits).items():
