@@ -105,6 +105,31 @@ def test_hybrid_reports_its_deep_share_and_its_deep_features_are_mined():
     assert report.summary["deep_features"] == 4
 
 
+def test_blending_hybrid_reports_its_networks_weight_not_deep_features(tmp_path):
+    from skdeepmine.features import NeuralFeatureExtractor
+    from skdeepmine.hybrid import HybridClassifier
+
+    X, y = signal_data(n=160)
+    hybrid = HybridClassifier(NeuralFeatureExtractor(**FAST_NETWORK),
+                              DecisionTreeClassifier(random_state=0), strategy="blend",
+                              random_state=0).fit(X[:120], y[:120])
+    found, report = model_findings(hybrid, X[120:], y[120:])
+    # The blend's trees see the raw features only: the finding once said they
+    # put the network's weight "of their reliance on the 4 deep features".
+    assert "deep_vs_raw_importance" not in found
+    weight = found["network_weight"]
+    w = hybrid.network_weight_
+    assert weight.evidence["network_weight"] == pytest.approx(w)
+    assert weight.strength == pytest.approx(w)
+    assert f"{round(100 * w)}%" in weight.title and "deep" not in weight.message
+    assert "DecisionTreeClassifier" in weight.message and "probabilities" in weight.message
+    verdict = ("network alone" if w == 1 else "DecisionTreeClassifier alone" if w == 0
+               else "Both parts contribute")
+    assert verdict in weight.message
+    report.to_html(tmp_path / "zh.html", lang="zh")
+    assert "网络承载了混合模型" in (tmp_path / "zh.html").read_text(encoding="utf-8")
+
+
 def test_reporter_fits_a_clone_of_an_unfitted_extractor():
     from skdeepmine.features import NeuralFeatureExtractor
 

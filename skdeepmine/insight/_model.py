@@ -385,9 +385,13 @@ def find_regression_errors(estimator, X, y):
 def find_deep_share(estimator):
     """For a hybrid: the share of importance on deep vs raw features.
 
-    Strength is the deep features' share.
+    Strength is the deep features' share.  A hybrid that blends predictions
+    (``final_strategy_`` other than ``"features"``) feeds no deep features to
+    its estimator: its finding is the network's weight (``find_blend_weight``).
     """
     final = final_step(estimator)
+    if getattr(final, "final_strategy_", "features") != "features":
+        return find_blend_weight(final)
     deep = getattr(final, "deep_importance_share_", None)
     raw = getattr(final, "raw_importance_share_", None)
     if deep is None or raw is None:
@@ -415,6 +419,33 @@ def find_deep_share(estimator):
                          xlabel=("chart.share_importance", {})),
         },
         **text(("deep_share.title", params), [("deep_share", params), (verdict, {})]),
+    )]
+
+
+def find_blend_weight(hybrid):
+    """For a blending hybrid: the weight of its network's predictions against its estimator's.
+
+    Strength is the network's weight.
+    """
+    weight = float(hybrid.network_weight_)
+    verdict = ("blend_weight.network" if weight == 1.0 else "blend_weight.estimator"
+               if weight == 0.0 else "blend_weight.both")
+    params = {"network": weight, "estimator_weight": 1.0 - weight,
+              "estimator": type(hybrid.estimator_).__name__,
+              "what": ("blend_weight.probabilities" if hasattr(hybrid, "predict_proba")
+                       else "blend_weight.values", {})}
+    return [Insight(
+        kind="model",
+        name="network_weight",
+        strength=float(np.clip(weight, 0.0, 1.0)),
+        evidence={"network_weight": weight, "estimator_weight": 1.0 - weight,
+                  "final_strategy": hybrid.final_strategy_},
+        chart={
+            "type": "bar", "values": [weight, 1.0 - weight], "xlim": [0, 1],
+            **chart_text(labels=[("chart.network", {}), ("chart.estimator", params)],
+                         xlabel=("chart.share_prediction", {})),
+        },
+        **text(("blend_weight.title", params), [("blend_weight", params), (verdict, params)]),
     )]
 
 

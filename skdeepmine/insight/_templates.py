@@ -237,6 +237,21 @@ EN = {
         "little."
     ),
     "deep_share.neither": "The model uses neither.",
+    "blend_weight.title": "The network carries {network:pct} of the hybrid's predictions",
+    "blend_weight": (
+        "The hybrid averages its network's predicted {what:t} (weight {network:pct}) "
+        "with its {estimator}'s on the raw features ({estimator_weight:pct}), a weight "
+        "chosen on training rows held out from both parts."
+    ),
+    "blend_weight.network": (
+        "The {estimator} did not help on those rows: the network alone predicts."
+    ),
+    "blend_weight.estimator": (
+        "The network did not help on those rows: the {estimator} alone predicts."
+    ),
+    "blend_weight.both": "Both parts contribute.",
+    "blend_weight.probabilities": "probabilities",
+    "blend_weight.values": "values",
     # ------------------------------------- generic "checked, nothing found"
     "checked.title": "Checked: {what:t}",
     "checked": "Looked for {what:t}: none found.",
@@ -305,8 +320,8 @@ EN = {
     "table.Random forest": "Random forest",
     "table.Histogram gradient boosting": "Histogram gradient boosting",
     "table.Neural network": "Neural network",
-    "table.Hybrid (network features + gradient boosting)": (
-        "Hybrid (network features + gradient boosting)"
+    "table.Hybrid (network + gradient boosting)": (
+        "Hybrid (network + gradient boosting)"
     ),
     "chart.effect": "effect size of the related features (0 to 1)",
     "chart.cost": "{score:word} lost when shuffled",
@@ -328,6 +343,9 @@ EN = {
     "chart.share_importance": "share of feature importance",
     "chart.deep": "deep features",
     "chart.raw": "raw features",
+    "chart.share_prediction": "weight in the predictions",
+    "chart.network": "network",
+    "chart.estimator": "{estimator}",
     # ------------------------------- data quality (derived from evidence)
     "q.missing_values.title": "Missing values in {n:n|column|columns}",
     "q.missing_values": (

@@ -172,6 +172,16 @@ ZH = {
     "deep_share.deep": "网络学到的特征承载了模型的大部分。",
     "deep_share.raw": "原始特征承载了模型的大部分；网络的贡献相对较小。",
     "deep_share.neither": "模型两者都没有使用。",
+    "blend_weight.title": "网络承载了混合模型 {network:pct} 的预测",
+    "blend_weight": (
+        "混合模型把网络预测的{what:t}（权重 {network:pct}）与其 {estimator} 在原始特征上的"
+        "预测（{estimator_weight:pct}）加权平均；权重在两部分都未训练的留出训练行上选定。"
+    ),
+    "blend_weight.network": "{estimator} 在这些行上没有帮助：只用网络预测。",
+    "blend_weight.estimator": "网络在这些行上没有帮助：只用 {estimator} 预测。",
+    "blend_weight.both": "两部分都有贡献。",
+    "blend_weight.probabilities": "概率",
+    "blend_weight.values": "值",
     "checked.title": "已检查：{what:t}",
     "checked": "检查了{what:t}：未发现。",
     "what.missing_values": "缺失值",
@@ -238,7 +248,7 @@ ZH = {
     "table.Random forest": "随机森林",
     "table.Histogram gradient boosting": "直方图梯度提升",
     "table.Neural network": "神经网络",
-    "table.Hybrid (network features + gradient boosting)": "混合模型（网络特征 + 梯度提升）",
+    "table.Hybrid (network + gradient boosting)": "混合模型（网络 + 梯度提升）",
     "chart.effect": "相关特征的效应量（0 到 1）",
     "chart.cost": "打乱后{score:word}的损失",
     "chart.share_with": "{consequent} 的比例",
@@ -259,6 +269,9 @@ ZH = {
     "chart.share_importance": "特征重要性占比",
     "chart.deep": "深度特征",
     "chart.raw": "原始特征",
+    "chart.share_prediction": "在预测中的权重",
+    "chart.network": "网络",
+    "chart.estimator": "{estimator}",
     "q.missing_values.title": "{n} 列有缺失值",
     "q.missing_values": (
         "{n} 列有缺失值，最严重的是 {worst:shares}；{rows} 行至少缺一个值。请填补"
