@@ -53,10 +53,12 @@ def test_report_on_a_csv_runs_every_model_and_writes_one_html_file(churn_csv, tm
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
     assert page.index("Model comparison") < page.index("Findings")
     for model in ("Decision tree", "Random forest", "Histogram gradient boosting",
-                  "Neural network", "Hybrid (network features + gradient boosting)"):
+                  "Neural network", "Hybrid (network + gradient boosting)"):
         assert f"<td>{model}</td>" in page
-    # The hybrid was mined: its deep-vs-raw share and a held-out confusion matrix.
-    assert "of the hybrid&#x27;s importance" in page
+    # The hybrid (the default blend) was mined: its network's weight in the
+    # predictions and a held-out confusion matrix.
+    assert "of the hybrid&#x27;s predictions" in page
+    assert "deep features and" not in page
     assert "Confusion matrix" in page or "held-out" in page
     assert sorted(os.listdir(tmp_path)) == ["churn.csv", "out.html"]
 
