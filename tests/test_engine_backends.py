@@ -52,6 +52,63 @@ CHECKS = textwrap.dedent("""
         np.testing.assert_allclose(second.predict_proba(X), outputs[1], rtol=1e-5, atol=1e-6)
         loaded = pickle.loads(pickle.dumps(second))
         np.testing.assert_allclose(loaded.predict_proba(X), outputs[1], rtol=1e-5, atol=1e-6)
+        # Outputs are the caller's to change, as model(x)'s NumPy copy is.
+        from skdeepmine.core._engine import predict_raw
+
+        assert predict_raw(second.model_, X[:3]).flags.writeable
+        # The compiled call reads each weight's value past Keras's property
+        # (core/_compiled._value_reader): the same arrays.
+        from skdeepmine.core._compiled import _value_reader
+
+        values = _value_reader(second.model_)(second.model_.variables)
+        assert all(got is v.value for got, v in zip(values, second.model_.variables))
+        if backend == "torch":
+            check_torch_trace(first, X)
+
+
+    def check_torch_trace(fitted, X):
+        import keras
+
+        from skdeepmine.core._compiled import compile_infer
+        from skdeepmine.core._engine import engine_for
+        from skdeepmine.core._torch_infer import compile_torch_infer
+
+        # Keras's own layers: the traced call serves the CNN.
+        assert getattr(engine_for(fitted.model_)._infer, "traced", False)
+
+        class SignGate(keras.layers.Layer):
+            # A Python branch on the input's values, which a trace would freeze.
+            def call(self, x):
+                return x * 10.0 if bool(keras.ops.all(x > 0)) else x
+
+        gated = keras.Sequential([keras.Input((2,)), SignGate(), keras.layers.Dense(1)])
+        infer = compile_infer(gated)
+        assert not getattr(infer, "traced", False)
+        for x in (np.array([[1.0, 2.0]], np.float32), np.array([[-1.0, 2.0]], np.float32)):
+            expected = keras.ops.convert_to_numpy(gated(x, training=False))
+            np.testing.assert_allclose(infer(gated, x), expected, rtol=1e-6)
+
+        class FixedBatch(keras.layers.Layer):
+            # Freezes the batch size it was traced with into the trace.
+            def call(self, x):
+                return keras.ops.reshape(x, (int(x.shape[0]), -1))
+
+        fixed = keras.Sequential([keras.Input((2, 2)), FixedBatch(), keras.layers.Dense(1)])
+        import skdeepmine.core._torch_infer as torch_infer
+
+        original = torch_infer.keras_layers_only
+        torch_infer.keras_layers_only = lambda model: True  # let it try the trace
+        try:
+            from skdeepmine.core._compiled import _ops, _weight_split, to_numpy
+
+            infer = compile_torch_infer(fixed, _weight_split(fixed), _ops(), to_numpy)
+        finally:
+            torch_infer.keras_layers_only = original
+        # The check on another batch size refused the trace.
+        assert not getattr(infer, "traced", False)
+        x = np.arange(20, dtype=np.float32).reshape(5, 2, 2)
+        expected = keras.ops.convert_to_numpy(fixed(x, training=False))
+        np.testing.assert_allclose(infer(fixed, x), expected, rtol=1e-6)
 """)
 
 SUBPROCESS = CHECKS + textwrap.dedent("""

@@ -3,7 +3,7 @@
 The engine (``_engine.py``) and the training loop (``_training.py``) ask this
 module for three functions and never learn which backend runs them:
 
-* :func:`compile_infer` -- ``f(model, x) -> outputs``, a stateless
+* :func:`compile_infer` -- ``f(model, x) -> outputs`` (NumPy), a stateless
   inference call taking the model's weights as arguments, so one compiled
   function serves every fitted model of an architecture;
 * :func:`compile_train_step` -- ``step(x, y, sample_weight) -> total`` on a
@@ -61,6 +61,23 @@ def _variables(model):
     return found
 
 
+def _value_reader(template):
+    """``f(variables) -> their values``, as ``Variable.value`` gives them here.
+
+    The property looks for a stateless and an autocast scope at every read
+    (neither is open around a prediction: ``stateless_call`` opens its
+    own): 11 microseconds for the digits CNN's 16 variables on JAX, a
+    quarter of its whole jitted 1-row call (benchmarks/bench_core.py); the
+    value itself is the variable's ``_value``.  Where ``template``'s variables do not show that
+    (another Keras, JAX's NNX variables) the property is read.
+    tests/test_engine_backends.py compares both readings on each backend.
+    """
+    variables = template.variables
+    if variables and all(getattr(v, "_value", None) is v.value for v in variables):
+        return lambda variables: [v._value for v in variables]
+    return lambda variables: [v.value for v in variables]
+
+
 def _weight_split(template):
     """``f(model) -> (trainable, non_trainable)`` values, split as ``template``'s.
 
@@ -71,23 +88,26 @@ def _weight_split(template):
     position = {id(v): i for i, v in enumerate(template.variables)}
     trainable = [position[id(v)] for v in template.trainable_variables]
     non_trainable = [position[id(v)] for v in template.non_trainable_variables]
+    order = trainable + non_trainable
+    read = _value_reader(template)
+    n_trainable = len(trainable)
 
     def split(model):
         variables = _variables(model)
-        return (
-            [variables[i].value for i in trainable],
-            [variables[i].value for i in non_trainable],
-        )
+        values = read([variables[i] for i in order])
+        return values[:n_trainable], values[n_trainable:]
 
-    split.order = trainable + non_trainable
+    split.order = order
     return split
 
 
 def compile_infer(template):
-    """``f(model, x)``: ``template``'s inference, on ``model``'s weights.
+    """``f(model, x) -> NumPy outputs``: ``template``'s inference, on ``model``'s weights.
 
     One compiled function serves every model of ``template``'s architecture:
-    the weights are arguments, not captured state.
+    the weights are arguments, not captured state.  Each backend's outputs
+    reach NumPy its own cheapest way (``keras.ops.convert_to_numpy`` added
+    a tenth to a 1-row JAX prediction).
     """
     backend = backend_name()
     if backend == "tensorflow":
@@ -102,28 +122,13 @@ def compile_infer(template):
             return outputs
 
         def infer_jax(model, x):
-            return stateless(*split(model), x)
+            return np.array(stateless(*split(model), x))  # np.asarray's is read-only
 
         return infer_jax
 
-    import torch
+    from ._torch_infer import compile_torch_infer
 
-    ops = _ops()
-
-    # Eager, not torch.compile: compiling this stateless call took tens of
-    # seconds (38 s on 2 loaded cores), again for a model's second call and
-    # for each new batch size, to save about a fifth of a 1-row call's CPU
-    # time (1.4 against 1.7-2.0 ms on the digits CNN); eager stateless_call
-    # costs the same CPU time as model(x) under no_grad.
-    # benchmarks/bench_core.py prints torch.compile beside eager calls.
-    def infer_torch(model, x):
-        with torch.no_grad():
-            outputs, _ = template.stateless_call(
-                *split(model), ops.convert_to_tensor(x), training=False
-            )
-        return outputs.cpu()
-
-    return infer_torch
+    return compile_torch_infer(template, split, _ops(), to_numpy)
 
 
 def _tf_infer(template):
@@ -162,10 +167,11 @@ def _tf_infer(template):
     concrete = infer.get_concrete_function()
 
     order = _weight_split(template).order
+    read = _value_reader(template)
 
     def infer_tf(model, x):
         variables = _variables(model)
-        return concrete(x, *[variables[i].value.handle for i in order])
+        return concrete(x, *[value.handle for value in read([variables[i] for i in order])]).numpy()
 
     # tests/test_robustness.py counts the traces behind each engine.
     infer_tf.experimental_get_tracing_count = infer.experimental_get_tracing_count

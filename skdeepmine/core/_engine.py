@@ -25,6 +25,7 @@ they go when it goes.
 """
 
 import json
+import math
 import threading
 from collections import OrderedDict
 
@@ -157,7 +158,7 @@ class _UnpooledEngine(_Engine):
             with self._lock:
                 if self._infer is None:
                     self._infer = compile_call(self.template)
-        return self._infer(x)
+        return to_numpy(self._infer(x))
 
 
 _engines = OrderedDict()
@@ -241,6 +242,23 @@ def _copy_layer(layer):
         ) from exc
 
 
+_INPUT_DTYPE = "_skdeepmine_input_dtype"
+
+
+def _input_dtype(model):
+    """The NumPy dtype of ``model``'s input, looked up once per model.
+
+    Stored outside Keras's attribute tracking, as ``_compiled._variables``
+    stores the variables: ``model.inputs`` is a property (and on PyTorch a
+    module attribute lookup) at every prediction otherwise.
+    """
+    found = model.__dict__.get(_INPUT_DTYPE)
+    if found is None:
+        found = np.dtype(model.inputs[0].dtype)
+        object.__setattr__(model, _INPUT_DTYPE, found)
+    return found
+
+
 def predict_raw(model, X):
     """Run ``model`` on ``X`` in inference mode, without ``model.predict``'s overhead.
 
@@ -250,13 +268,15 @@ def predict_raw(model, X):
     """
     engine = engine_for(model)
     X = np.asarray(X)
-    dtype = np.dtype(model.inputs[0].dtype)
-    row_bytes = max(dtype.itemsize * int(np.prod(X.shape[1:])), 1)
-    rows = int(np.clip(PREDICT_CHUNK_BYTES // row_bytes, 1, PREDICT_CHUNK_ROWS))
+    dtype = _input_dtype(model)
+    # Plain Python arithmetic: NumPy's prod and clip on these scalars cost
+    # several microseconds of a 1-row prediction.
+    row_bytes = max(dtype.itemsize * math.prod(X.shape[1:]), 1)
+    rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
     if len(X) <= rows:
-        return to_numpy(engine.infer(model, X.astype(dtype, copy=False)))
+        return engine.infer(model, X.astype(dtype, copy=False))
     parts = [
-        to_numpy(engine.infer(model, X[start : start + rows].astype(dtype, copy=False)))
+        engine.infer(model, X[start : start + rows].astype(dtype, copy=False))
         for start in range(0, len(X), rows)
     ]
     return np.concatenate(parts)
