@@ -10,12 +10,15 @@ Beside skdeepmine stand the backend's plain ``model.fit``/``model.predict``,
 Keras's own ``keras.wrappers.SKLearnClassifier`` on the same network, and the
 backend's plain compiled call on the fitted model (a ``tf.function`` or
 ``jax.jit`` closing over it; on PyTorch eager ``model(x)`` under ``no_grad``,
-a ``torch.jit.trace`` of the model and, outside ``--quick``, ``torch.compile``).
+a ``torch.jit.trace`` of the model and, with ``--torch-compile``, ``torch.compile``,
+whose compiling takes minutes per network and batch size here).  skdeepmine's
+fit is timed twice: its first fit of an architecture (which compiles its train
+step, as every plain ``model.fit`` does) and a refit (which reuses it).
 
 Run with::
 
     .venv/bin/python benchmarks/bench_core.py [--epochs 20] [--fits 100]
-        [--backends tensorflow,jax,torch] [--quick]
+        [--backends tensorflow,jax,torch] [--quick] [--torch-compile]
     .venv/bin/python benchmarks/bench_core.py --only precision   # float32/float64 rows
     .venv/bin/python benchmarks/bench_core.py --only predict     # predict latencies
     .venv/bin/python benchmarks/bench_core.py --defaults   # benchmarks/_cnn_defaults.py
@@ -62,21 +65,27 @@ def table(rows):
 
 # ------------------------------------------------------ the plain networks
 def plain_cnn(n_classes=10, seed=0, flat=False):
-    """The network CNNClassifier builds by default, written in plain Keras.
+    """The network CNNClassifier builds by default for 8x8 images, in plain Keras.
 
-    ``flat`` takes rows of 64 values, for Keras's wrapper (2-D X only).
+    Two blocks of convolution, batch normalisation, ReLU and pooling, global
+    average pooling, then dense 128 (``skdeepmine/cnn/_architecture.py``,
+    ``'auto'`` for images of at most 16x16 pixels).  ``flat`` takes rows of
+    64 values, for Keras's wrapper (2-D X only).
     """
     import keras
 
+    from skdeepmine.cnn._architecture import BATCH_NORM_MOMENTUM
+
     keras.utils.set_random_seed(seed)
     inputs = [keras.Input((64,)), keras.layers.Reshape((8, 8, 1))] if flat else [keras.Input((8, 8, 1))]
+    blocks = []
+    for filters in (32, 64):
+        blocks += [keras.layers.Conv2D(filters, 3, padding="same"),
+                   keras.layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM),
+                   keras.layers.Activation("relu"), keras.layers.MaxPooling2D(2)]
     model = keras.Sequential([
-        *inputs,
-        keras.layers.Conv2D(32, 3, padding="same"), keras.layers.Activation("relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 3, padding="same"), keras.layers.Activation("relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(), keras.layers.Dense(128, activation="relu"),
+        *inputs, *blocks,
+        keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(128, activation="relu"),
         keras.layers.Dense(n_classes, activation="softmax"),
     ])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
@@ -198,9 +207,19 @@ def measure_backend(args):
     if args.only == "predict":
         out["predict"] = predict_latency(args, backend, X, y)[0]
         return out
-    out["precision"] = precision(backend, args)
+    if not args.skip_precision:
+        out["precision"] = precision(backend, args)
     if args.only == "precision":
         return out
+
+    # Each timed fit builds its network afresh.  An untimed plain fit of each
+    # network on a few rows keeps out of the timings what a process pays
+    # once, whichever implementation runs first: JAX compiles its weight
+    # initialisers per shape (about a second for the dense network), and
+    # first calls warm each backend's kernels.  skdeepmine's first fit of an
+    # architecture compiles its train step, as every plain model.fit does;
+    # a refit reuses it.
+    plain_cnn(10, 0).fit(X[:256], y[:256], epochs=1, batch_size=32, verbose=0)
 
     def fit_ours(seed):
         clf = CNNClassifier(epochs=epochs, tol=0.0, n_iter_no_change=epochs, random_state=seed)
@@ -213,10 +232,11 @@ def measure_backend(args):
         wrapper = keras_wrapper(lambda X_: plain_cnn(10, seed, flat=True), epochs, 32)
         return wall(wrapper.fit, X.reshape(len(X), -1), y)
 
-    out["fit_cnn"] = {"skdeepmine": median_of(repeats, fit_ours),
+    out["fit_cnn"] = {"skdeepmine": fit_ours(0),
+                      "skdeepmine refit": median_of(repeats, lambda seed: fit_ours(seed + 1)),
                       "plain": median_of(repeats, fit_plain),
                       "wrapper": median_of(repeats, fit_wrapper)}
-    if backend == "torch" and not args.quick:
+    if backend == "torch" and args.torch_compile:
         # Keras's torch trainer with jit_compile=True runs torch.compile
         # (fewer epochs: its compilation alone takes minutes here).
         def fit_torch(jit_compile):
@@ -234,12 +254,20 @@ def measure_backend(args):
 
     Xt, yt = table(args.rows)
     dense_epochs = args.dense_epochs
+    plain_dense(Xt).fit(Xt[:256], yt[:256], epochs=1, batch_size=64, verbose=0)  # as above
+
+    def fit_dense(seed):
+        return wall(DenseNetworkClassifier(
+            epochs=dense_epochs, tol=0.0, n_iter_no_change=dense_epochs, random_state=seed
+        ).fit, Xt, yt)
+
     out["fit_dense"] = {
-        "skdeepmine": wall(DenseNetworkClassifier(
-            epochs=dense_epochs, tol=0.0, n_iter_no_change=dense_epochs, random_state=0).fit, Xt, yt),
-        "plain": wall(lambda: plain_dense(Xt).fit(
-            Xt, yt, epochs=dense_epochs, batch_size=64, verbose=0)),
-        "wrapper": wall(keras_wrapper(plain_dense, dense_epochs, 64).fit, Xt, yt),
+        "skdeepmine": fit_dense(0),
+        "skdeepmine refit": median_of(repeats, lambda seed: fit_dense(seed + 1)),
+        "plain": median_of(repeats, lambda seed: wall(lambda: plain_dense(Xt, seed=seed).fit(
+            Xt, yt, epochs=dense_epochs, batch_size=64, verbose=0))),
+        "wrapper": median_of(repeats, lambda seed: wall(keras_wrapper(
+            lambda X_: plain_dense(X_, seed=seed), dense_epochs, 64).fit, Xt, yt)),
     }
 
     out["predict"], clf, model = predict_latency(args, backend, X, y)
@@ -264,7 +292,7 @@ def predict_latency(args, backend, X, y):
     model = plain_cnn(10, 0)
     model.fit(X, y, epochs=1, verbose=0)
     wrapper = keras_wrapper(lambda X_: plain_cnn(10, 0, flat=True), 1, 32).fit(X.reshape(len(X), -1), y)
-    compiled = plain_compiled_calls(clf.model_, backend, args.quick)
+    compiled = plain_compiled_calls(clf.model_, backend, args.quick or not args.torch_compile)
     failed = []
     predict = {}
     for n in (1, 32, len(X)):
@@ -404,12 +432,25 @@ def memory(kind, fits, env):
 
 # ----------------------------------------------------------------- parent
 def run_backend(backend, args):
+    """The backend's measures, each part from a child process of its own.
+
+    The float32/float64 fits run apart: in one process with the fit timings
+    they trained the digits CNN first, so that skdeepmine's "first fit"
+    found its train step compiled.
+    """
+    if args.only is None:
+        return {**run_child(backend, args, ["--only", "precision"]),
+                **run_child(backend, args, ["--skip-precision"])}
+    return run_child(backend, args, ["--only", args.only])
+
+
+def run_child(backend, args, part):
     env = {**os.environ, "KERAS_BACKEND": backend}
     command = [sys.executable, os.path.abspath(__file__), "--child",
                "--epochs", str(args.epochs), "--repeats", str(args.repeats),
                "--rows", str(args.rows), "--dense-epochs", str(args.dense_epochs),
                "--precision-epochs", str(args.precision_epochs),
-               "--compile-epochs", str(args.compile_epochs)] + (["--quick"] if args.quick else []) + (["--only", args.only] if args.only else [])
+               "--compile-epochs", str(args.compile_epochs)] + (["--quick"] if args.quick else []) + part + (["--torch-compile"] if args.torch_compile else [])
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{backend} failed:\n{done.stderr[-3000:]}")
@@ -455,20 +496,26 @@ def build_rows(results, args):
     if args.only == "precision":
         precision_rows(add, get, backends, args)
         return rows, ("measure", "implementation", *backends)
-    labels = {"skdeepmine": "skdeepmine", "plain": "plain model.fit",
+    labels = {"skdeepmine": "skdeepmine, first fit", "skdeepmine refit": "skdeepmine, refit (step compiled)",
+              "plain": "plain model.fit",
               "wrapper": "keras SKLearnClassifier", "plain torch.compile": "model.fit, jit_compile (torch.compile)"}
     for key, measure in (("fit_cnn", f"fit digits CNN, {args.epochs} epochs (s)"),
                          ("fit_dense", f"fit dense (64, 16), {args.rows:,} rows, {args.dense_epochs} epochs (s)"),
                          ("fit_compile", f"fit digits CNN, {args.compile_epochs} epochs (s)")):
         if all(get([key], b) is None for b in backends):
             continue
-        for what in ("skdeepmine", "plain", "wrapper", "plain torch.compile"):
+        for what in ("skdeepmine", "skdeepmine refit", "plain", "wrapper", "plain torch.compile"):
             values = [get([key, what], b) for b in backends]
             if any(v is not None for v in values):
                 add(measure, labels[what], values)
         if key != "fit_compile":
-            add(measure, "skdeepmine / plain model.fit",
+            add(measure, "skdeepmine first fit / plain model.fit",
                 [get([key, "skdeepmine"], b) / get([key, "plain"], b) for b in backends])
+    if "torch" in backends and not args.torch_compile:
+        # A cell left empty says why: each torch.compile took tens of seconds
+        # to minutes here, per network and per batch size.
+        add("torch.compile (fit with jit_compile, predict)", "not run without --torch-compile",
+            ["minutes to compile" if b == "torch" else None for b in backends])
 
     compiled_names = ("tf.function", "jax.jit", "eager no_grad", "torch.jit.trace", "torch.compile")
     for n in (1, 32, 1797):
@@ -536,12 +583,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--fits", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=1, help="fits per CNN fit time (median)")
+    parser.add_argument("--repeats", type=int, default=1, help="fits per fit time (median; skdeepmine's first fit is one)")
     parser.add_argument("--rows", type=int, default=DENSE_ROWS)
     parser.add_argument("--dense-epochs", type=int, default=5)
     parser.add_argument("--precision-epochs", type=int, default=5)
     parser.add_argument("--compile-epochs", type=int, default=2,
                         help="epochs of the torch.compile fit (PyTorch only)")
+    parser.add_argument("--torch-compile", action="store_true",
+                        help="also time torch.compile on PyTorch (Keras's jit_compile fit and a "
+                             "compiled predict): minutes of compiling per network and batch size")
     parser.add_argument("--backends", default=",".join(BACKENDS),
                         help="comma-separated Keras backends (uninstalled ones are skipped)")
     parser.add_argument("--quick", action="store_true",
@@ -553,6 +603,7 @@ def main():
     parser.add_argument("--json", default=None, help="also write the raw results to this file")
     parser.add_argument("--from-json", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-precision", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.defaults:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
