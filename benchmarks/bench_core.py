@@ -199,7 +199,9 @@ def measure_backend(args):
     import keras
 
     from skdeepmine import CNNClassifier, DenseNetworkClassifier
+    from skdeepmine.core._backend import get_keras
 
+    get_keras()  # sizes the thread pools (SKDEEPMINE_NUM_THREADS) before any plain fit
     backend = keras.backend.backend()
     epochs, repeats = args.epochs, args.repeats
     X, y = digits()
