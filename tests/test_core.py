@@ -259,10 +259,10 @@ def test_models_of_one_architecture_share_compiled_functions(data):
 def test_weight_copies_do_not_grow_with_batches_yet_batch_callbacks_see_each_batch(
     data, monkeypatch
 ):
-    # Writing the variables around every JAX step cost more than the step
-    # (benchmarks/bench_core.py: the dense fit took 1.43 times plain
-    # model.fit); the state goes back at the end of each epoch instead, and
-    # after every batch only for a callback that watches batches.
+    # Writing the variables around every JAX step took about a quarter of
+    # each step of benchmarks/bench_core.py's dense network; the state goes
+    # back at the end of each epoch instead, and after every batch only for
+    # a callback that watches batches.
     keras = pytest.importorskip("keras")
     X, y = data
     params = {**TINY, "epochs": 2, "batch_size": 20}  # 120 rows: 6 batches per epoch
