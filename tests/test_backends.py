@@ -160,7 +160,11 @@ WRITE = textwrap.dedent("""
     import keras
     assert keras.backend.backend() == "jax", keras.backend.backend()
     outputs = {"dense": fitted["dense"].predict(X), "cnn": fitted["cnn"].predict_proba(images),
-               "hybrid": fitted["hybrid"].predict_proba(X)}
+               "hybrid": fitted["hybrid"].predict_proba(X),
+               # Occlusion explains each image's predicted class (target=None)
+               # without TensorFlow; it once took those classes from TensorFlow.
+               "occlusion": attributions(fitted["cnn"], images[28:32], method="occlusion")}
+    assert np.isfinite(outputs["occlusion"]).all() and np.abs(outputs["occlusion"]).max() > 0
     np.savez(folder + "/outputs.npz", X=X, images=images, **outputs)
     with open(folder + "/fitted.pkl", "wb") as handle:
         pickle.dump(fitted, handle)
@@ -180,6 +184,7 @@ LOAD = textwrap.dedent("""
 
     import numpy as np
 
+    from skdeepmine.inspection import attributions
     from skdeepmine.persistence import load
 
     folder, backend = sys.argv[1], sys.argv[2]
@@ -189,7 +194,9 @@ LOAD = textwrap.dedent("""
     for fitted in (pickled, load(folder + "/fitted.skops")):
         got = {"dense": fitted["dense"].predict(saved["X"]),
                "cnn": fitted["cnn"].predict_proba(saved["images"]),
-               "hybrid": fitted["hybrid"].predict_proba(saved["X"])}
+               "hybrid": fitted["hybrid"].predict_proba(saved["X"]),
+               "occlusion": attributions(fitted["cnn"], saved["images"][28:32],
+                                         method="occlusion")}
         for name, values in got.items():
             # float32 networks (dtype="auto" on JAX): another backend's
             # kernels round the last bits differently.

@@ -96,13 +96,17 @@ def _batch_indices(indices, start, size):
 
 
 def forward(subject, x, batch_size):
-    """Network outputs for ``x``, with a single sigmoid unit read as two classes."""
-    tf = get_tf()
-    dtype = subject.model.inputs[0].dtype
+    """Network outputs for ``x``, with a single sigmoid unit read as two classes.
+
+    On any Keras backend (occlusion calls it for the predicted classes, and
+    occlusion runs without TensorFlow).
+    """
+    keras = get_keras()
+    dtype = np.dtype(subject.model.inputs[0].dtype)
     parts = []
     for start in range(0, len(x), batch_size):
-        outputs = subject.model(tf.constant(x[start : start + batch_size], dtype=dtype),
-                                training=False)
+        batch = np.asarray(x[start : start + batch_size], dtype=dtype)
+        outputs = keras.ops.convert_to_numpy(subject.model(batch, training=False))
         outputs = np.asarray(outputs, dtype=np.float64).reshape(len(outputs), -1)
         if subject.classes is not None and len(subject.classes) == 2 and outputs.shape[1] == 1:
             outputs = np.hstack([1 - outputs, outputs])
