@@ -339,9 +339,9 @@ def precision(backend, args):
         start = time.process_time()
         try:
             clf.fit(X, y)
-        except ValueError as exc:  # float64 on JAX without JAX_ENABLE_X64=1
+        except ValueError as exc:  # float64 off TensorFlow (core/_base.network_dtype)
             rows[dtype] = {"first fit": "refused", "refit": "refused",
-                           "computes in": "needs JAX_ENABLE_X64=1" if "X64" in str(exc) else str(exc)}
+                           "computes in": "needs TensorFlow" if "TensorFlow" in str(exc) else str(exc)}
             continue
         fit = time.process_time() - start
         start = time.process_time()

@@ -68,10 +68,11 @@ def test_float32_extractor_keeps_X_type_and_float32_declares_the_weight_check():
         assert expected_failed_checks(DenseNetworkClassifier(dtype="auto")) == {}
 
 
-def test_auto_is_float32_on_jax_and_torch_and_float64_on_jax_needs_its_64_bit_mode():
+def test_auto_is_float32_on_jax_and_torch_where_float64_is_refused():
     # Keras's type promotion turns float64 into float32 on JAX and PyTorch
     # (batch normalisation and losses then compute in float32 inside a
-    # float64 network), and JAX truncates float64 outside its 64-bit mode.
+    # float64 network, even in JAX's 64-bit mode), and JAX truncates float64
+    # outside its 64-bit mode: float64 there would be float64 in name only.
     backend = backend_name()
     X, y = _planted(np.float64)
     auto = DenseNetworkClassifier(**TINY).fit(X, y)
@@ -82,13 +83,12 @@ def test_auto_is_float32_on_jax_and_torch_and_float64_on_jax_needs_its_64_bit_mo
         assert _network_dtype(auto) == {"float32"}
         assert f"dtype='auto' computes in float32 on Keras's {backend} backend" in reason
         assert auto.score(X, y) > 0.95
-    if backend == "jax":
-        import jax
-
-        if not jax.config.read("jax_enable_x64"):
-            with pytest.raises(ValueError, match="JAX_ENABLE_X64=1"):
-                DenseNetworkClassifier(**TINY, dtype="float64").fit(X, y)
-            return
+    if backend != "tensorflow":
+        refused = DenseNetworkClassifier(**TINY, dtype="float64")
+        with pytest.raises(ValueError, match="float64' needs Keras's TensorFlow backend"):
+            refused.fit(X, y)
+        assert not hasattr(refused, "model_")
+        return
     wide = DenseNetworkClassifier(**TINY, dtype="float64").fit(X, y)
     assert _network_dtype(wide) == {"float64"}
     assert wide.score(X, y) > 0.95

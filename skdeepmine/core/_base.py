@@ -34,32 +34,29 @@ def network_dtype(dtype, X):
     """The float type a network computes in: ``dtype``, or X's for ``"auto"``.
 
     On TensorFlow ``"auto"`` follows scikit-learn's MLP: float32 X in
-    float32, anything else in float64.  On JAX and PyTorch it is float32:
-    Keras's type promotion there turns float64 into float32
-    (``keras.backend.result_type``), so a float64 network would compute its
-    losses and batch normalisations in float32 anyway, and JAX truncates
-    float64 to float32 outside its 64-bit mode (tests/test_backends.py).
+    float32, anything else in float64.  On JAX and PyTorch it is float32,
+    and ``"float64"`` is refused: Keras's type promotion there turns float64
+    into float32 (``keras.backend.result_type``), so a float64 network
+    computes its losses and batch normalisations in float32 (a 1e-10 change
+    of X moved no output of such a network's normalisation layer on either
+    backend, even in JAX's 64-bit mode, against 1e-9 on TensorFlow), and
+    JAX truncates float64 to float32 outside its 64-bit mode
+    (tests/test_precision.py).
     """
     backend = backend_name()
-    if dtype == "float64" and backend == "jax" and not _jax_64_bit():
+    if dtype == "float64" and backend != "tensorflow":
         raise ValueError(
-            "dtype='float64' on Keras's JAX backend needs JAX's 64-bit mode, "
-            "which is off: JAX would compute in float32. Set JAX_ENABLE_X64=1 "
-            "before JAX is first imported (or call "
-            "jax.config.update('jax_enable_x64', True) first), or use "
-            "dtype='float32' or 'auto'."
+            f"dtype='float64' needs Keras's TensorFlow backend: on the {backend} "
+            "backend Keras computes batch normalisation and losses in float32 "
+            "whatever the network's dtype, so the network would keep float32 "
+            "precision there. Use dtype='float32' or 'auto' (float32), or set "
+            "KERAS_BACKEND=tensorflow before Keras is first imported."
         )
     if dtype != "auto":
         return dtype
     if backend != "tensorflow":
         return "float32"
     return "float32" if getattr(X, "dtype", None) == np.float32 else "float64"
-
-
-def _jax_64_bit():
-    import jax
-
-    return bool(jax.config.read("jax_enable_x64"))
 
 
 class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta):
@@ -121,6 +118,10 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
     def _y_validation_kwargs(self):
         return {"multi_output": False, "y_numeric": False}
 
+    def _scale_target(self, y, sample_weight, *, reset):
+        """Encoded targets as the network learns them; ``reset`` on a first fit."""
+        return y
+
     def _sample_weight_multiplier(self, y, sample_weight):
         """Per-sample factors applied on top of ``sample_weight`` (class weights)."""
         return None
@@ -181,6 +182,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         kept = weights > 0
         if not kept.all():
             X, y, weights = X[kept], y[kept], weights[kept]
+        y = self._scale_target(y, weights, reset=not continuing)
 
         random_state = check_random_state(self.random_state)
         seed = draw_seed(random_state)

@@ -64,7 +64,8 @@ def training_params_doc(batch_size):
         Floating-point type the network computes in.  ``"auto"`` follows X,
         as scikit-learn's MLP does: float32 X in float32, anything else (NumPy's
         float64) in float64; on Keras's JAX and PyTorch backends it is float32,
-        and ``"float64"`` on JAX needs ``JAX_ENABLE_X64=1``.  ``"float32"``, what Keras networks use, refits
+        and ``"float64"`` is refused there (Keras computes batch normalisation
+        and losses in float32 on them).  ``"float32"``, what Keras networks use, refits
         and predicts several times faster on a CPU
         (``benchmarks/bench_core.py --only precision``) and on most GPUs, at
         the price of scikit-learn's 1e-7 tolerances: see
@@ -82,6 +83,18 @@ CONTINUATION_PARAMS_DOC = """
         and ``stop_training``; ``logs`` hold ``loss``, the metrics and, with
         early stopping, ``val_loss``, ``val_score`` and the ``val_`` metrics.
         Batch-level hooks get the running mean of the loss.
+"""
+
+STANDARDIZE_TARGET_DOC = """
+    standardize_target : bool or "auto", default="auto"
+        Train the network on the targets standardised with their (weighted)
+        mean and standard deviation per output, from the first fit (not
+        from ``warm_start`` or ``partial_fit`` continuations), and map its
+        outputs back in ``predict``, so targets far from unit scale train
+        well.  ``"auto"``: for skdeepmine's own network (``model=None``),
+        not for a ``model`` of yours, whose output layer may assume the
+        targets' own scale.  The loss, ``metrics``, ``loss_curve_`` and
+        ``history_`` are in the units the network learns.
 """
 
 FITTED_DOC = """
