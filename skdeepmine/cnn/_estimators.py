@@ -7,7 +7,12 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
-from ..core._docs import CONTINUATION_PARAMS_DOC, FITTED_DOC, training_params_doc
+from ..core._docs import (
+    CONTINUATION_PARAMS_DOC,
+    FITTED_DOC,
+    STANDARDIZE_TARGET_DOC,
+    training_params_doc,
+)
 from ..core._seeding import keras_build_scope
 from ._architecture import build_cnn, network_input_shape
 from ._balance import balanced_training_data
@@ -365,16 +370,28 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
     __doc__ = f"""Convolutional neural network regressor for images and 1-D signals.
 
     The network of :class:`CNNClassifier` with a linear output unit per
-    target, trained on the mean squared error.
+    target, trained on the mean squared error of the standardised targets.
 
     Parameters
     ----------
     {_COMMON_PARAMS_DOC.strip()}
 
+    {STANDARDIZE_TARGET_DOC.strip()}
+
     Attributes
     ----------
     n_outputs_ : int
         Number of targets.
+
+    target_mean_ : ndarray of shape (n_outputs_,) or None
+        Weighted mean of each target, subtracted before the network learns
+        it; None when the targets are not standardised
+        (``standardize_target``).
+
+    target_scale_ : ndarray of shape (n_outputs_,) or None
+        Weighted standard deviation of each target (1 for a constant one),
+        which the network's outputs are multiplied by; None when the targets
+        are not standardised.
     {_FITTED_DOC.strip()}
 
     See Also
@@ -384,9 +401,10 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
     Notes
     -----
     The network computes in ``dtype`` (by default X's type: float32 stays
-    float32, anything else trains in float64).  Targets are not scaled: wrap the
-    estimator in :class:`~sklearn.compose.TransformedTargetRegressor` for
-    targets far from unit scale.
+    float32, anything else trains in float64).  By default the targets are
+    standardised around the network (``standardize_target``), as
+    :class:`~sklearn.compose.TransformedTargetRegressor` with a
+    :class:`~sklearn.preprocessing.StandardScaler` would.
 
     Examples
     --------
@@ -442,6 +460,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         dtype="auto",
         warm_start=False,
         callbacks=None,
+        standardize_target="auto",
     ):
         self.model = model
         self.model_kwargs = model_kwargs
@@ -481,6 +500,12 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.dtype = dtype
         self.warm_start = warm_start
         self.callbacks = callbacks
+        self.standardize_target = standardize_target
+
+    _parameter_constraints: dict = {
+        **_BaseCNN._parameter_constraints,
+        **RegressorCore._extra_constraints,
+    }
 
     def _build_network(self, meta):
         return build_cnn(meta, self._cnn_params(), meta["n_outputs_expected_"], None)

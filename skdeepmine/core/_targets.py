@@ -203,13 +203,52 @@ class ClassifierCore:
         )
 
 
+def _target_moments(y, sample_weight):
+    """Weighted mean and standard deviation of each column of 2-D ``y``.
+
+    A constant column gets a scale of 1, so standardising only centres it
+    (the tolerance of ``features/_dense.py``'s ``weighted_moments``).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    mean = np.average(y, axis=0, weights=weights)
+    scale = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=weights))
+    scale[scale < 1e-6 * np.maximum(1.0, np.abs(mean))] = 1.0
+    return mean, scale
+
+
 class RegressorCore:
     """Hooks turning a :class:`BaseKerasEstimator` into a regressor.
 
     One linear output unit per target; the loss is the mean squared error.
+    With ``standardize_target`` the network learns ``(y - mean) / scale``
+    (the weighted moments of the first fit's targets, ``target_mean_`` and
+    ``target_scale_``) and every output read as a target is mapped back.
     """
 
-    _extra_constraints = {}
+    _extra_constraints = {"standardize_target": ["boolean", StrOptions({"auto"})]}
+
+    def _scale_target(self, y, sample_weight, *, reset):
+        if reset:
+            standardize = getattr(self, "standardize_target", "auto")
+            if standardize == "auto":
+                # A user's network may end in an activation that assumes the
+                # target's own scale (a relu for counts): leave it alone.
+                standardize = self.model is None
+            moments = _target_moments(y, sample_weight) if standardize else (None, None)
+            self.target_mean_, self.target_scale_ = moments
+        mean = getattr(self, "target_mean_", None)
+        if mean is None:
+            return y
+        return (np.asarray(y, dtype=np.float64) - mean) / self.target_scale_
+
+    def _to_target_units(self, outputs):
+        """Network outputs (or network-scale targets) in the units of ``y``."""
+        outputs = np.asarray(outputs, dtype=np.float64)
+        mean = getattr(self, "target_mean_", None)
+        if mean is None:
+            return outputs
+        return outputs.reshape(len(outputs), -1) * self.target_scale_ + mean
 
     def _y_validation_kwargs(self):
         return {"multi_output": True, "y_numeric": True}
@@ -248,7 +287,10 @@ class RegressorCore:
     def _validation_score(self, y, outputs, sample_weight):
         from sklearn.metrics import r2_score
 
-        return float(r2_score(y, outputs, sample_weight=sample_weight))
+        return float(r2_score(
+            self._to_target_units(y), self._to_target_units(outputs),
+            sample_weight=sample_weight,
+        ))
 
     def predict(self, X):
         """Predict targets for ``X``.
@@ -263,7 +305,7 @@ class RegressorCore:
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted targets.
         """
-        outputs = np.asarray(self._forward(X), dtype=np.float64)
+        outputs = self._to_target_units(self._forward(X))
         return outputs.ravel() if self._y_ndim == 1 else outputs
 
     def partial_fit(self, X, y, sample_weight=None):

@@ -6,7 +6,12 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval
 
 from ..core import BaseKerasEstimator, ClassifierCore, RegressorCore
-from ..core._docs import CONTINUATION_PARAMS_DOC, FITTED_DOC, training_params_doc
+from ..core._docs import (
+    CONTINUATION_PARAMS_DOC,
+    FITTED_DOC,
+    STANDARDIZE_TARGET_DOC,
+    training_params_doc,
+)
 from ._dense import build_dense_network, weighted_moments
 
 TRAINING_PARAMS_DOC = training_params_doc(batch_size=64)
@@ -179,16 +184,29 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
     __doc__ = f"""Dense neural network regressor for tabular data.
 
     The network of :class:`DenseNetworkClassifier` with a linear output unit
-    per target, trained on the mean squared error.
+    per target, trained on the mean squared error of the standardised
+    targets.
 
     Parameters
     ----------
     {_NETWORK_PARAMS_DOC.strip()}
 
+    {STANDARDIZE_TARGET_DOC.strip()}
+
     Attributes
     ----------
     n_outputs_ : int
         Number of targets.
+
+    target_mean_ : ndarray of shape (n_outputs_,) or None
+        Weighted mean of each target, subtracted before the network learns
+        it; None when the targets are not standardised
+        (``standardize_target``).
+
+    target_scale_ : ndarray of shape (n_outputs_,) or None
+        Weighted standard deviation of each target (1 for a constant one),
+        which the network's outputs are multiplied by; None when the targets
+        are not standardised.
     {_FITTED_DOC.strip()}
 
     See Also
@@ -198,9 +216,10 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
 
     Notes
     -----
-    Inputs are standardised inside the network, targets are not: wrap the
-    estimator in :class:`~sklearn.compose.TransformedTargetRegressor` for
-    targets far from unit scale.
+    Inputs are standardised inside the network and, by default, targets
+    around it (``standardize_target``), as
+    :class:`~sklearn.compose.TransformedTargetRegressor` with a
+    :class:`~sklearn.preprocessing.StandardScaler` would.
 
     Examples
     --------
@@ -237,6 +256,7 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         dtype="auto",
         warm_start=False,
         callbacks=None,
+        standardize_target="auto",
     ):
         self.model = model
         self.model_kwargs = model_kwargs
@@ -258,6 +278,12 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
         self.dtype = dtype
         self.warm_start = warm_start
         self.callbacks = callbacks
+        self.standardize_target = standardize_target
+
+    _parameter_constraints: dict = {
+        **_BaseDenseNetwork._parameter_constraints,
+        **RegressorCore._extra_constraints,
+    }
 
     def _build_network(self, meta):
         return build_dense_network(

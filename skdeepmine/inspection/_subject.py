@@ -67,7 +67,20 @@ def _network_subject(estimator):
     kind = _kind_of(shape, len(shape) > 1 and _is_cnn(model))
     classes = getattr(estimator, "classes_", None) if is_classifier(estimator) else None
     output = "predict_proba" if classes is not None else "predict"
+    if getattr(estimator, "target_mean_", None) is not None:
+        model = _in_target_units(model, estimator.target_mean_, estimator.target_scale_)
     return Subject(estimator, model, shape, kind, classes, output)
+
+
+def _in_target_units(model, mean, scale):
+    """A regressor's network followed by the map of its standardised outputs to y's units."""
+    keras = get_keras()
+    output = model.outputs[0]
+    rescale = keras.layers.Rescaling(
+        scale=np.asarray(scale), offset=np.asarray(mean), dtype=output.dtype,
+        name="to_target_units",
+    )
+    return keras.Model(model.inputs, rescale(output), name=model.name)
 
 
 def _extractor_subject(extractor):
