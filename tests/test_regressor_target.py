@@ -27,7 +27,7 @@ def test_diabetes_targets_train_in_their_own_units_only_when_standardised():
     assert abs(standardised.predict(X_test).mean() - y_test.mean()) < 0.2 * y_test.std()
 
 
-def test_weighted_multi_output_moments_persist_and_survive_continuations():
+def test_weighted_multi_output_moments_in_y_units_survive_continuations():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(120, 3))
     y = np.column_stack([1000 + 50 * X[:, 0], -3 + 0.01 * X[:, 1], np.full(120, 7.0)])
