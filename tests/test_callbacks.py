@@ -72,12 +72,16 @@ DIVERGING = {
     "dense_classifier_standardised_X_1e30": (
         _net(), lambda X, y: (X * np.float32(1e30), y),
     ),
+    # Targets on their own scale (the default standardises them: see
+    # test_standardised_targets_train_where_raw_ones_diverge).
     "dense_regressor_y_1e30": (
-        DenseNetworkRegressor(hidden_units=(4,), epochs=3, random_state=0),
+        DenseNetworkRegressor(hidden_units=(4,), epochs=3, random_state=0,
+                              standardize_target=False),
         lambda X, y: (X, X[:, 0] * np.float32(1e30)),
     ),
     "dense_regressor_float64_y_1e200": (
-        DenseNetworkRegressor(hidden_units=(4,), epochs=3, random_state=0),
+        DenseNetworkRegressor(hidden_units=(4,), epochs=3, random_state=0,
+                              standardize_target=False),
         lambda X, y: (X.astype(np.float64), X[:, 0].astype(np.float64) * 1e200),
     ),
 }
@@ -105,6 +109,17 @@ def test_diverging_fit_raises_and_leaves_the_fitted_estimator_unchanged(case, da
     assert np.isfinite(np.asarray(fitted.predict(X), dtype=float)).all()
 
 
+def test_standardised_targets_train_where_raw_ones_diverge(data):
+    X, _ = data
+    y = X[:, 0].astype(np.float64)
+    params = dict(hidden_units=(4,), epochs=3, random_state=0)
+    unit = DenseNetworkRegressor(**params).fit(X, y).predict(X)
+    huge = DenseNetworkRegressor(**params).fit(X, y * 1e30).predict(X)
+    # The network learns the same standardised target: the same predictions,
+    # in y's units.
+    np.testing.assert_allclose(huge / 1e30, unit, rtol=1e-4, atol=1e-4 * np.abs(unit).max())
+
+
 def test_terminate_on_nan_stops_at_the_first_non_finite_batch(keras, data):
     X, _ = data
     batches = []
@@ -112,7 +127,7 @@ def test_terminate_on_nan_stops_at_the_first_non_finite_batch(keras, data):
         on_train_batch_end=lambda batch, logs: batches.append(logs["loss"])
     )
     reg = DenseNetworkRegressor(
-        hidden_units=(4,), epochs=3, batch_size=16, random_state=0,
+        hidden_units=(4,), epochs=3, batch_size=16, random_state=0, standardize_target=False,
         callbacks=[keras.callbacks.TerminateOnNaN(), counter],
     )
     with pytest.raises(ValueError, match="diverged at epoch 1: the loss is inf"):
