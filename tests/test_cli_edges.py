@@ -302,7 +302,7 @@ def test_gbk_chinese_csv_with_dollar_labels_gives_a_full_report(tmp_path, capsys
                      out), out
     page = (tmp_path / "报告.html").read_text(encoding="utf-8")
     assert "月费 $a$ \\frac{" in page and "是 $x^$" in page
-    assert "<td>混合模型（网络特征 + 梯度提升）</td>" in page  # the table in Chinese too
+    assert "<td>混合模型（网络 + 梯度提升）</td>" in page  # the table in Chinese too
     assert "标识符列：客户编号" in page  # the identifier finding, in Chinese
     assert "<h2>发现</h2>" in page  # --lang zh: the report's own text in Chinese
     assert page.count("data:image/png;base64,") >= 3
