@@ -64,6 +64,38 @@ CHECKS = textwrap.dedent("""
         assert all(got is v.value for got, v in zip(values, second.model_.variables))
         if backend == "torch":
             check_torch_trace(first, X)
+        if backend == "jax":
+            check_jax_buckets(second, X)
+
+
+    def check_jax_buckets(fitted, X):
+        import keras
+
+        from skdeepmine.core._compiled import compile_infer
+        from skdeepmine.core._engine import engine_for, predict_raw
+
+        # Few rows are padded to a power of two, more split into one and
+        # the rest: 40 row counts, 6 compiles (1, 2, 4, ..., 32).
+        model = fitted.model_
+        for rows in range(2, 42):
+            got = predict_raw(model, X[:rows])
+            assert got.shape[0] == rows, got.shape
+            if rows in (3, 17, 41):  # the padding's rows change nothing
+                expected = keras.ops.convert_to_numpy(model(X[:rows], training=False))
+                np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+        compiles = engine_for(model)._infer.compiled._cache_size()
+        assert compiles <= 6, compiles
+
+        class BatchCentre(keras.layers.Layer):
+            # Mixes a batch's rows: zero padding would shift every output.
+            def call(self, x):
+                return x - keras.ops.mean(x, axis=0, keepdims=True)
+
+        mixing = keras.Sequential([keras.Input((2,)), BatchCentre(), keras.layers.Dense(1)])
+        infer = compile_infer(mixing)
+        x = np.array([[1.0, 2.0], [3.0, 5.0], [4.0, -1.0]], np.float32)
+        expected = keras.ops.convert_to_numpy(mixing(x, training=False))
+        np.testing.assert_allclose(infer(mixing, x), expected, rtol=1e-5, atol=1e-6)
 
 
     def check_torch_trace(fitted, X):

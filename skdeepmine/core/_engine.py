@@ -273,6 +273,8 @@ def predict_raw(model, X):
     # several microseconds of a 1-row prediction.
     row_bytes = max(dtype.itemsize * math.prod(X.shape[1:]), 1)
     rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
+    # A power of two: JAX compiles per power-of-two batch size (_compiled._jax_infer).
+    rows = 1 << (rows.bit_length() - 1)
     if len(X) <= rows:
         return engine.infer(model, X.astype(dtype, copy=False))
     parts = [
