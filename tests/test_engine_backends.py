@@ -116,6 +116,11 @@ CHECKS = textwrap.dedent("""
         gated = keras.Sequential([keras.Input((2,)), SignGate(), keras.layers.Dense(1)])
         infer = compile_infer(gated)
         assert not getattr(infer, "traced", False)
+        # A Lambda is one of Keras's layers, but its function is Python code.
+        lambda_gated = keras.Sequential([
+            keras.Input((2,)), keras.layers.Lambda(lambda x: x * 2.0), keras.layers.Dense(1),
+        ])
+        assert not getattr(compile_infer(lambda_gated), "traced", False)
         for x in (np.array([[1.0, 2.0]], np.float32), np.array([[-1.0, 2.0]], np.float32)):
             expected = keras.ops.convert_to_numpy(gated(x, training=False))
             np.testing.assert_allclose(infer(gated, x), expected, rtol=1e-6)

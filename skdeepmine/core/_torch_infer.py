@@ -33,8 +33,15 @@ def _layers(layer):
 
 
 def keras_layers_only(model):
-    """Whether every layer of ``model`` (nested ones included) is one of Keras's own."""
-    return all(type(layer).__module__.startswith("keras.") for layer in _layers(model))
+    """Whether every layer of ``model`` (nested ones included) is one of Keras's own.
+
+    Not a ``Lambda``: its Python function may branch on the values, which a
+    trace would freeze (as core/_compiled.py's JAX row buckets leave it out).
+    """
+    return all(
+        type(layer).__module__.startswith("keras.") and type(layer).__name__ != "Lambda"
+        for layer in _layers(model)
+    )
 
 
 def compile_torch_infer(template, split, ops, to_numpy):
