@@ -80,6 +80,13 @@ def _in_target_units(model, mean, scale):
         scale=np.asarray(scale), offset=np.asarray(mean), dtype=output.dtype,
         name="to_target_units",
     )
+    if isinstance(model, keras.Sequential):
+        # Still a Sequential, which Grad-CAM re-applies layer by layer on a
+        # new input (_gradients._cam_model): a functional wrapper of a loaded
+        # network computed its feature map and output on separate graphs,
+        # and every Grad-CAM map was zero (tests/test_insight_images.py).
+        inputs = keras.Input(tuple(model.inputs[0].shape)[1:], dtype=model.inputs[0].dtype)
+        return keras.Sequential([inputs, *model.layers, rescale], name=model.name)
     return keras.Model(model.inputs, rescale(output), name=model.name)
 
 
