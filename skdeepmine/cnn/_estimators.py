@@ -11,6 +11,7 @@ from ..core._docs import (
     CONTINUATION_PARAMS_DOC,
     FITTED_DOC,
     STANDARDIZE_TARGET_DOC,
+    TARGET_ATTRIBUTES_DOC,
     training_params_doc,
 )
 from ..core._seeding import keras_build_scope
@@ -380,18 +381,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
 
     Attributes
     ----------
-    n_outputs_ : int
-        Number of targets.
-
-    target_mean_ : ndarray of shape (n_outputs_,) or None
-        Weighted mean of each target, subtracted before the network learns
-        it; None when the targets are not standardised
-        (``standardize_target``).
-
-    target_scale_ : ndarray of shape (n_outputs_,) or None
-        Weighted standard deviation of each target (1 for a constant one),
-        which the network's outputs are multiplied by; None when the targets
-        are not standardised.
+    {TARGET_ATTRIBUTES_DOC.strip()}
     {_FITTED_DOC.strip()}
 
     See Also

@@ -97,6 +97,22 @@ STANDARDIZE_TARGET_DOC = """
         ``history_`` are in the units the network learns.
 """
 
+#: The regressors' fitted target attributes (``standardize_target``).
+TARGET_ATTRIBUTES_DOC = """
+    n_outputs_ : int
+        Number of targets.
+
+    target_mean_ : ndarray of shape (n_outputs_,) or None
+        Weighted mean of each target, subtracted before the network learns
+        it; None when the targets are not standardised
+        (``standardize_target``).
+
+    target_scale_ : ndarray of shape (n_outputs_,) or None
+        Weighted standard deviation of each target (1 for a constant one),
+        which the network's outputs are multiplied by; None when the targets
+        are not standardised.
+"""
+
 FITTED_DOC = """
     model_ : keras.Model
         The trained network.

@@ -10,6 +10,7 @@ from ..core._docs import (
     CONTINUATION_PARAMS_DOC,
     FITTED_DOC,
     STANDARDIZE_TARGET_DOC,
+    TARGET_ATTRIBUTES_DOC,
     training_params_doc,
 )
 from ._dense import build_dense_network, weighted_moments
@@ -195,18 +196,7 @@ class DenseNetworkRegressor(RegressorMixin, RegressorCore, _BaseDenseNetwork):
 
     Attributes
     ----------
-    n_outputs_ : int
-        Number of targets.
-
-    target_mean_ : ndarray of shape (n_outputs_,) or None
-        Weighted mean of each target, subtracted before the network learns
-        it; None when the targets are not standardised
-        (``standardize_target``).
-
-    target_scale_ : ndarray of shape (n_outputs_,) or None
-        Weighted standard deviation of each target (1 for a constant one),
-        which the network's outputs are multiplied by; None when the targets
-        are not standardised.
+    {TARGET_ATTRIBUTES_DOC.strip()}
     {_FITTED_DOC.strip()}
 
     See Also
