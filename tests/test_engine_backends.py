@@ -131,16 +131,10 @@ CHECKS = textwrap.dedent("""
                 return keras.ops.reshape(x, (int(x.shape[0]), -1))
 
         fixed = keras.Sequential([keras.Input((2, 2)), FixedBatch(), keras.layers.Dense(1)])
-        import skdeepmine.core._torch_infer as torch_infer
+        from skdeepmine.core._compiled import _ops, _weight_split, to_numpy
 
-        original = torch_infer.keras_layers_only
-        torch_infer.keras_layers_only = lambda model: True  # let it try the trace
-        try:
-            from skdeepmine.core._compiled import _ops, _weight_split, to_numpy
-
-            infer = compile_torch_infer(fixed, _weight_split(fixed), _ops(), to_numpy)
-        finally:
-            torch_infer.keras_layers_only = original
+        # Let it try the trace (a custom layer is otherwise never traced).
+        infer = compile_torch_infer(fixed, _weight_split(fixed), _ops(), to_numpy, traceable=True)
         # The check on another batch size refused the trace.
         assert not getattr(infer, "traced", False)
         x = np.arange(20, dtype=np.float32).reshape(5, 2, 2)

@@ -118,24 +118,29 @@ def compile_infer(template):
 
     from ._torch_infer import compile_torch_infer
 
-    return compile_torch_infer(template, split, _ops(), to_numpy)
+    return compile_torch_infer(
+        template, split, _ops(), to_numpy, traceable=keras_layers_only(template)
+    )
 
 
-def _row_independent(template):
-    """Whether each output row of ``template``'s inference depends on its input row alone.
+def layers_within(model):
+    """``model`` and every layer inside it, nested models included."""
+    yield model
+    for layer in getattr(model, "layers", None) or []:
+        yield from layers_within(layer)
 
-    True of Keras's own layers in inference mode (batch normalisation uses
-    its moving statistics), not of a ``Lambda`` or a custom layer, which
-    may mix the rows of a batch.
+
+def keras_layers_only(model):
+    """Whether every layer of ``model`` (nested ones included) is one of Keras's own.
+
+    Not a ``Lambda`` or a custom layer: their Python code may mix the rows of
+    a batch or branch on the values.  Such a network's inference rows are
+    independent (batch normalisation uses its moving statistics), which
+    JAX's row buckets need, and its code is what a PyTorch trace records.
     """
-    def layers(layer):
-        yield layer
-        for inner in getattr(layer, "layers", None) or []:
-            yield from layers(inner)
-
     return all(
         type(layer).__module__.startswith("keras.") and type(layer).__name__ != "Lambda"
-        for layer in layers(template)
+        for layer in layers_within(model)
     )
 
 
@@ -159,7 +164,7 @@ def _jax_infer(template, split):
     go through as their largest power of two of rows, then the rest.  As
     ``predict_raw`` chunks larger inputs into power-of-two chunks, that is
     at most ``log2(PREDICT_CHUNK_ROWS) + 1`` compiles.  Only for networks
-    whose rows are independent (:func:`_row_independent`); others compile
+    whose rows are independent (:func:`keras_layers_only`); others compile
     per shape.  tests/test_engine_backends.py checks the outputs of padded
     and split inputs and counts the compiles.
     """
@@ -182,7 +187,7 @@ def _jax_infer(template, split):
         padded[:rows] = x
         return np.asarray(stateless(*weights, padded))[:rows]
 
-    if not _row_independent(template):
+    if not keras_layers_only(template):
         def infer_jax(model, x):
             return np.array(stateless(*split(model), x))  # np.asarray's is read-only
     else:

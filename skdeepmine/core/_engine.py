@@ -32,7 +32,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ._backend import get_keras
-from ._compiled import compile_call, compile_infer, to_numpy
+from ._compiled import compile_call, compile_infer, layers_within, to_numpy
 from ._seeding import preserved_global_random_state
 
 MAX_ENGINES = 64
@@ -81,13 +81,6 @@ def fingerprint(model):
         return None
 
 
-def _layers(model):
-    """``model`` and every layer inside it, nested models included."""
-    yield model
-    for layer in getattr(model, "layers", None) or []:
-        yield from _layers(layer)
-
-
 def holds_python_code(model):
     """Whether ``model`` computes with Python code outside its configuration.
 
@@ -97,7 +90,7 @@ def holds_python_code(model):
     that name exists when it is rebuilt.
     """
     keras = get_keras()
-    for layer in _layers(model):
+    for layer in layers_within(model):
         if isinstance(layer, keras.layers.Lambda):
             return True
         if isinstance(layer, keras.Model) and not (

@@ -26,26 +26,12 @@ TRACE_ROWS = 2
 CHECK_ROWS = 3
 
 
-def _layers(layer):
-    yield layer
-    for inner in getattr(layer, "layers", None) or []:
-        yield from _layers(inner)
+def compile_torch_infer(template, split, ops, to_numpy, traceable):
+    """``f(model, x) -> NumPy outputs`` for ``template``'s architecture on PyTorch.
 
-
-def keras_layers_only(model):
-    """Whether every layer of ``model`` (nested ones included) is one of Keras's own.
-
-    Not a ``Lambda``: its Python function may branch on the values, which a
-    trace would freeze (as core/_compiled.py's JAX row buckets leave it out).
+    ``traceable``: whether the network holds only Keras's own layers
+    (``_compiled.keras_layers_only``), whose code a trace may record.
     """
-    return all(
-        type(layer).__module__.startswith("keras.") and type(layer).__name__ != "Lambda"
-        for layer in _layers(model)
-    )
-
-
-def compile_torch_infer(template, split, ops, to_numpy):
-    """``f(model, x) -> NumPy outputs`` for ``template``'s architecture on PyTorch."""
     import torch
 
     def stateless(trainable, non_trainable, x):
@@ -56,7 +42,7 @@ def compile_torch_infer(template, split, ops, to_numpy):
     def infer_eager(model, x):
         return to_numpy(stateless(*split(model), ops.convert_to_tensor(x)))
 
-    traced = _trace(template, split, ops, stateless) if keras_layers_only(template) else None
+    traced = _trace(template, split, ops, stateless) if traceable else None
     if traced is None:
         return infer_eager
     on_cpu = all(value.device.type == "cpu" for value in sum(split(template), []))
