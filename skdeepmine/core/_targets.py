@@ -5,6 +5,7 @@ from sklearn.utils import compute_class_weight
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from ._moments import weighted_moments
 
 
 def _output_units(model):
@@ -206,15 +207,10 @@ class ClassifierCore:
 def _target_moments(y, sample_weight):
     """Weighted mean and standard deviation of each column of 2-D ``y``.
 
-    A constant column gets a scale of 1, so standardising only centres it
-    (the tolerance of ``features/_dense.py``'s ``weighted_moments``).
+    A constant column gets a scale of 1, so standardising only centres it.
     """
-    y = np.asarray(y, dtype=np.float64)
-    weights = np.asarray(sample_weight, dtype=np.float64)
-    mean = np.average(y, axis=0, weights=weights)
-    scale = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=weights))
-    scale[scale < 1e-6 * np.maximum(1.0, np.abs(mean))] = 1.0
-    return mean, scale
+    mean, variance = weighted_moments(y, sample_weight)
+    return mean, np.sqrt(variance)
 
 
 class RegressorCore:

@@ -22,7 +22,8 @@ from ..core._backend import get_keras
 from ..core._paths import is_image_paths, predict_batches
 from ..core._validation import check_fit_sample_weight, validate_X
 from ..utils._doc_link import DocLinkMixin
-from ._dense import EMBEDDING_LAYER, weighted_moments
+from ..core._moments import weighted_moments
+from ._dense import EMBEDDING_LAYER
 from ._layers import default_layer, find_layer, layer_width, sub_network
 from ._networks import (
     TRAINING_PARAMS_DOC,

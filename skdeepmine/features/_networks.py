@@ -13,7 +13,8 @@ from ..core._docs import (
     TARGET_ATTRIBUTES_DOC,
     training_params_doc,
 )
-from ._dense import build_dense_network, weighted_moments
+from ..core._moments import weighted_moments
+from ._dense import build_dense_network
 
 TRAINING_PARAMS_DOC = training_params_doc(batch_size=64)
 

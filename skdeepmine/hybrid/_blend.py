@@ -17,7 +17,7 @@ from sklearn.utils.validation import _check_method_params
 
 from ..core._validation import validate_X
 from ..features import NeuralFeatureExtractor
-from ..features._dense import weighted_moments
+from ..core._moments import weighted_moments
 
 #: The network weights tried: 0 (the estimator alone) to 1 (the network alone).
 WEIGHTS = np.round(np.linspace(0.0, 1.0, 11), 1)
