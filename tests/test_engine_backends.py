@@ -85,6 +85,7 @@ CHECKS = textwrap.dedent("""
                 np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
         compiles = engine_for(model)._infer.compiled._cache_size()
         assert compiles <= 6, compiles
+        check_jax_own_call(fitted, X)
 
         class BatchCentre(keras.layers.Layer):
             # Mixes a batch's rows: zero padding would shift every output.
@@ -97,6 +98,46 @@ CHECKS = textwrap.dedent("""
         expected = keras.ops.convert_to_numpy(mixing(x, training=False))
         np.testing.assert_allclose(infer(mixing, x), expected, rtol=1e-5, atol=1e-6)
 
+
+    def check_jax_own_call(fitted, X):
+        import copy
+
+        import keras
+
+        from skdeepmine.core import _jax_infer
+        from skdeepmine.core._engine import engine_for, predict_raw
+
+        # A model serving small predictions gets its own call, bit for bit
+        # the shared one's, dropped as soon as a weight changes.
+        model = fitted.model_
+        small = [X[:1], X[1:4], X[4:12]]
+        shared = [fitted.predict_proba(x) for x in small]
+        assert type(model.__dict__[_jax_infer._OWN]) is int
+        _jax_infer.OWN_CALL_AFTER = 5
+        for x in small:
+            fitted.predict_proba(x)
+        own = model.__dict__[_jax_infer._OWN]
+        assert type(own) is _jax_infer._OwnCall and own.fresh()
+        for x, expected in zip(small, shared):
+            np.testing.assert_array_equal(fitted.predict_proba(x), expected)
+        assert model.__dict__[_jax_infer._OWN] is own
+        # A copied network's variables are new: it starts counting afresh.
+        twin = copy.deepcopy(model)
+        assert twin.__dict__.get(_jax_infer._OWN, 0) == 0
+        np.testing.assert_array_equal(predict_raw(twin, X[:1]), predict_raw(model, X[:1]))
+        weights = model.get_weights()
+        weights[-1] = weights[-1] + np.array([0.0, 40.0, 0.0], dtype=weights[-1].dtype)
+        model.set_weights(weights)
+        assert not own.fresh()
+        for x in small:
+            np.testing.assert_array_equal(fitted.predict(x), np.full(len(x), fitted.classes_[1]))
+            expected = keras.ops.convert_to_numpy(model(x, training=False))
+            np.testing.assert_allclose(fitted.predict_proba(x), expected, rtol=1e-5, atol=1e-6)
+        assert type(model.__dict__[_jax_infer._OWN]) in (int, _jax_infer._OwnCall)
+        assert model.__dict__[_jax_infer._OWN] is not own
+        # The shared function compiled nothing more for it.
+        assert engine_for(model)._infer.compiled._cache_size() <= 6
+        _jax_infer.OWN_CALL_AFTER = 1000
 
     def check_torch_trace(fitted, X):
         import keras

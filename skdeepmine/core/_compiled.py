@@ -92,12 +92,17 @@ def _weight_split(template):
     read = _value_reader(template)
     n_trainable = len(trainable)
 
-    def split(model):
+    def ordered(model):
         variables = _variables(model)
-        values = read([variables[i] for i in order])
+        return [variables[i] for i in order]
+
+    def split(model):
+        values = read(ordered(model))
         return values[:n_trainable], values[n_trainable:]
 
     split.order = order
+    split.ordered = ordered
+    split.read = read
     return split
 
 
@@ -105,7 +110,9 @@ def compile_infer(template):
     """``f(model, x) -> NumPy outputs``: ``template``'s inference, on ``model``'s weights.
 
     One compiled function serves every model of ``template``'s architecture:
-    the weights are arguments, not captured state.  Each backend's outputs
+    the weights are arguments, not captured state (on JAX a model that
+    serves many small predictions also gets a call of its own:
+    ``_jax_infer.py``).  Each backend's outputs
     reach NumPy its own cheapest way (``keras.ops.convert_to_numpy`` added
     a tenth to a 1-row JAX prediction).
     """
@@ -114,7 +121,9 @@ def compile_infer(template):
         return _tf_infer(template)
     split = _weight_split(template)
     if backend == "jax":
-        return _jax_infer(template, split)
+        from ._jax_infer import compile_jax_infer
+
+        return compile_jax_infer(template, split, independent_rows=keras_layers_only(template))
 
     from ._torch_infer import compile_torch_infer
 
@@ -142,64 +151,6 @@ def keras_layers_only(model):
         type(layer).__module__.startswith("keras.") and type(layer).__name__ != "Lambda"
         for layer in layers_within(model)
     )
-
-
-def _bucket(rows):
-    """The power of two at or above ``rows``, the batch size JAX compiles for."""
-    return 1 << (rows - 1).bit_length() if rows > 1 else rows
-
-
-# Above this many rows, an input that is not a power of two is split into one
-# (and the rest) rather than padded: padding 1,797 rows to 2,048 would compute
-# a seventh more, 4,097 to 8,192 twice as much.
-_PAD_ROWS = 32
-
-
-def _jax_infer(template, split):
-    """A jitted stateless call, compiled once per power-of-two batch size.
-
-    ``jax.jit`` compiles for each new input shape (a third of a CPU second
-    for the digits CNN).  Up to ``_PAD_ROWS`` rows are padded with zeros to
-    the next power of two and the padding's outputs dropped; larger inputs
-    go through as their largest power of two of rows, then the rest.  As
-    ``predict_raw`` chunks larger inputs into power-of-two chunks, that is
-    at most ``log2(PREDICT_CHUNK_ROWS) + 1`` compiles.  Only for networks
-    whose rows are independent (:func:`keras_layers_only`); others compile
-    per shape.  tests/test_engine_backends.py checks the outputs of padded
-    and split inputs and counts the compiles.
-    """
-    import jax
-
-    @jax.jit
-    def stateless(trainable, non_trainable, x):
-        outputs, _ = template.stateless_call(trainable, non_trainable, x, training=False)
-        return outputs
-
-    def run(weights, x):
-        rows = len(x)
-        size = _bucket(rows)
-        if size == rows:
-            return np.asarray(stateless(*weights, x))
-        if rows > _PAD_ROWS:
-            head = size // 2
-            return np.concatenate([run(weights, x[:head]), run(weights, x[head:])])
-        padded = np.zeros((size,) + x.shape[1:], x.dtype)
-        padded[:rows] = x
-        return np.asarray(stateless(*weights, padded))[:rows]
-
-    if not keras_layers_only(template):
-        def infer_jax(model, x):
-            return np.array(stateless(*split(model), x))  # np.asarray's is read-only
-    else:
-        def infer_jax(model, x):
-            rows = len(x)
-            if not rows & (rows - 1):  # a power of two (or none): as it is
-                return np.array(stateless(*split(model), x))  # np.asarray's is read-only
-            outputs = run(split(model), x)
-            return outputs if outputs.flags.writeable else outputs.copy()
-
-    infer_jax.compiled = stateless  # tests count its compiles (_cache_size)
-    return infer_jax
 
 
 def _tf_infer(template):

@@ -156,15 +156,20 @@ class _UnpooledEngine(_Engine):
 
 _engines = OrderedDict()
 _engines_lock = threading.Lock()
-# The attribute of an unpooled model holding its engine.  The engine, its
-# traced functions and trainers refer to the model, so a registry outside the
-# model (even a WeakKeyDictionary, whose values would hold their keys) would
-# keep every such model alive; a reference cycle goes with the model.
+# The attribute of a model holding its engine.  An unpooled model's engine,
+# its traced functions and trainers refer to the model, so a registry outside
+# the model (even a WeakKeyDictionary, whose values would hold their keys)
+# would keep every such model alive; a reference cycle goes with the model.
+# A pooled engine is looked up in the registry once per model, whose
+# predictions then take no lock to find it; the model keeps it alive.
 _OWN_ENGINE = "_skdeepmine_engine"
 
 
 def engine_for(model):
     """Return the engine that serves ``model``'s architecture."""
+    engine = model.__dict__.get(_OWN_ENGINE)
+    if engine is not None:
+        return engine
     key = getattr(model, "_skdeepmine_fingerprint", None)
     if key is None:
         key = fingerprint(model)
@@ -185,7 +190,8 @@ def engine_for(model):
                 _engines.popitem(last=False)
         else:
             _engines.move_to_end(key)
-        return engine
+    object.__setattr__(model, _OWN_ENGINE, engine)
+    return engine
 
 
 def clone_architecture(model):
@@ -266,7 +272,7 @@ def predict_raw(model, X):
     # several microseconds of a 1-row prediction.
     row_bytes = max(dtype.itemsize * math.prod(X.shape[1:]), 1)
     rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
-    # A power of two: JAX compiles per power-of-two batch size (_compiled._jax_infer).
+    # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).
     rows = 1 << (rows.bit_length() - 1)
     if len(X) <= rows:
         return engine.infer(model, X.astype(dtype, copy=False))

@@ -1,0 +1,144 @@
+"""Compiled inference on Keras's JAX backend (``_compiled.compile_infer``).
+
+Two costs of ``jax.jit`` shape it.
+
+*Shapes.*  ``jax.jit`` compiles for each new input shape (a third of a CPU
+second for the digits CNN).  Up to :data:`PAD_ROWS` rows are padded with
+zeros to the next power of two and the padding's outputs dropped; larger
+inputs go through as their largest power of two of rows, then the rest.  As
+``_engine.predict_raw`` chunks larger inputs into power-of-two chunks, that
+is at most ``log2(PREDICT_CHUNK_ROWS) + 1`` compiles.  Only for networks whose
+rows are independent (``_compiled.keras_layers_only``); others compile per
+shape.
+
+*Arguments.*  One jitted function serves every model of an architecture,
+with the weights as its arguments.  Handing JAX the digits CNN's 16 weight
+arrays costs 7 to 9 microseconds a call, about a sixth of a whole 1-row call
+of a plain ``jax.jit`` closing over the model (``benchmarks/bench_core.py``
+prints both).  So a
+model that keeps serving small predictions (a model behind an endpoint) gets
+a call of its own, closing over its weights, after :data:`OWN_CALL_AFTER` of
+them: about as much overhead as its compile costs, the ski-rental rule that
+never spends more than twice the better choice in hindsight.  It is used only
+while every weight is still the very array it closed over (JAX arrays are
+immutable: assigning a variable replaces its value), and dropped, the count
+starting again, when one is not.  An optimisation barrier keeps XLA from
+folding the weights in as constants, so its outputs are bit for bit the
+shared function's (a folded call differed by up to 5e-7).  Networks of more
+than :data:`OWN_CALL_MAX_VALUES` weights never get one (the compiled call
+holds a copy of its weights).
+
+tests/test_engine_backends.py checks padded, split and row-mixing networks
+against the model, counts the compiles, and compares a model's own call with
+the shared one, before and after its weights change.
+"""
+
+import operator
+
+import numpy as np
+
+# Above this many rows, an input that is not a power of two is split into one
+# (and the rest) rather than padded: padding 1,797 rows to 2,048 would compute
+# a seventh more, 4,097 to 8,192 twice as much.
+PAD_ROWS = 32
+OWN_CALL_AFTER = 1000
+OWN_CALL_MAX_VALUES = 1 << 20
+# A model's own call, or its count of small predictions so far.
+_OWN = "_skdeepmine_jax_own_call"
+
+
+def bucket(rows):
+    """The power of two at or above ``rows``, the batch size JAX compiles for."""
+    return 1 << (rows - 1).bit_length() if rows > 1 else rows
+
+
+class _OwnCall:
+    """A jitted call closing over one model's weights, valid while they are."""
+
+    __slots__ = ("call", "_variables", "_values", "_read")
+
+    def __init__(self, call, variables, values, read):
+        self.call = call
+        self._variables = variables
+        self._values = values
+        self._read = read
+
+    def fresh(self):
+        return all(map(operator.is_, self._read(self._variables), self._values))
+
+
+def compile_jax_infer(template, split, independent_rows):
+    """``f(model, x) -> NumPy outputs`` for ``template``'s architecture on JAX.
+
+    ``split(model)``: the model's (trainable, non-trainable) weight values
+    in ``template``'s order (``_compiled._weight_split``), read by
+    ``split.read`` from ``split.ordered(model)``.
+    ``independent_rows``: whether the network's inference rows are
+    independent, which padding and splitting need.
+    """
+    import jax
+
+    @jax.jit
+    def shared(trainable, non_trainable, x):
+        outputs, _ = template.stateless_call(trainable, non_trainable, x, training=False)
+        return outputs
+
+    # Its own call holds a copy of a model's weights: small networks only.
+    may_own = sum(int(np.prod(v.shape)) for v in template.variables) <= OWN_CALL_MAX_VALUES
+
+    def own_call(model):
+        trainable, non_trainable = split(model)
+
+        @jax.jit
+        def call(x):
+            weights = jax.lax.optimization_barrier((trainable, non_trainable))
+            outputs, _ = template.stateless_call(*weights, x, training=False)
+            return outputs
+
+        values = (*trainable, *non_trainable)
+        return _OwnCall(call, tuple(split.ordered(model)), values, split.read)
+
+    def small_call(model):
+        """The compiled call for a small input of ``model``: ``f(x)``."""
+        state = model.__dict__
+        own = state.get(_OWN, 0)
+        if type(own) is _OwnCall:
+            if own.fresh():
+                return own.call
+            own = 0
+        own += 1
+        # Stored outside Keras's attribute tracking (as _compiled._variables).
+        state[_OWN] = own_call(model) if own >= OWN_CALL_AFTER and may_own else own
+        weights = split(model)
+        return lambda x: shared(*weights, x)
+
+    def run(call, x):
+        rows = len(x)
+        size = bucket(rows)
+        if size == rows:
+            return np.asarray(call(x))
+        if rows > PAD_ROWS:
+            head = size // 2
+            return np.concatenate([run(call, x[:head]), run(call, x[head:])])
+        padded = np.zeros((size,) + x.shape[1:], x.dtype)
+        padded[:rows] = x
+        return np.asarray(call(padded))[:rows]
+
+    if not independent_rows:
+        def infer_jax(model, x):
+            return np.array(shared(*split(model), x))  # np.asarray's is read-only
+    else:
+        def infer_jax(model, x):
+            rows = len(x)
+            if rows <= PAD_ROWS:
+                call = small_call(model)
+            else:
+                weights = split(model)
+                call = lambda x: shared(*weights, x)  # noqa: E731
+            if not rows & (rows - 1):  # a power of two (or none): as it is
+                return np.array(call(x))  # np.asarray's is read-only
+            outputs = run(call, x)
+            return outputs if outputs.flags.writeable else outputs.copy()
+
+    infer_jax.compiled = shared  # tests count its compiles (_cache_size)
+    return infer_jax
