@@ -131,16 +131,27 @@ def wall(function, *args):
 
 def latency(function, X, calls):
     """Milliseconds per call: the best of five medians of ``calls`` calls."""
-    function(X)  # warm up: compiles and allocates once
-    medians = []
+    return latencies({"": function}, X, calls)[""]
+
+
+def latencies(functions, X, calls):
+    """``{name: milliseconds per call}``, the best of five medians of ``calls`` calls each.
+
+    The five rounds take turns between the functions, so that a change of
+    the machine's load during the run reaches all of them alike.
+    """
+    for function in functions.values():
+        function(X)  # warm up: compiles and allocates once
+    medians = {name: [] for name in functions}
     for _ in range(5):
-        times = []
-        for _ in range(calls):
-            start = time.perf_counter()
-            function(X)
-            times.append(time.perf_counter() - start)
-        medians.append(statistics.median(times))
-    return min(medians) * 1000
+        for name, function in functions.items():
+            times = []
+            for _ in range(calls):
+                start = time.perf_counter()
+                function(X)
+                times.append(time.perf_counter() - start)
+            medians[name].append(statistics.median(times))
+    return {name: min(values) * 1000 for name, values in medians.items()}
 
 
 def median_of(repeats, function):
@@ -311,10 +322,11 @@ def predict_latency(args, backend, X, y):
     for n in (1, 32, len(X)):
         calls = 200 if n < 100 else 20
         row = {
-            "skdeepmine": latency(clf.predict_proba, X[:n], calls),
             "plain": latency(lambda x: model.predict(x, verbose=0), X[:n], max(calls // 10, 5)),
             "wrapper": latency(wrapper.predict, X[:n].reshape(n, -1), max(calls // 10, 5)),
         }
+        # Ours and the plain compiled calls, which it is compared with, in turns.
+        timed = {"skdeepmine": clf.predict_proba}
         for name, call in compiled.items():
             if name in failed:
                 continue
@@ -327,7 +339,8 @@ def predict_latency(args, backend, X, y):
                 continue
             if name == "torch.compile":
                 row["torch.compile first call (s)"] = time.perf_counter() - start
-            row[name] = latency(call, X[:n], calls)
+            timed[name] = call
+        row.update(latencies(timed, X[:n], calls))
         if first_calls is not None and n < 100:  # 2 x (1 + 5 x 80) calls: below the threshold
             row["skdeepmine, first calls"] = latency(first_calls.predict_proba, X[:n], 80)
         if n == 1:
