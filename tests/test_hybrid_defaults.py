@@ -204,3 +204,33 @@ def test_default_trees_train_without_early_stopping_when_a_class_is_only_held_ou
     ).fit(X, y)
     assert hybrid.estimator_.early_stopping == "auto"
     assert hybrid.predict_proba(X).shape == (40, 3)
+
+
+def test_default_network_stops_where_its_own_validation_loss_stops_falling():
+    # Random labels: the default network's loss on its own validation rows is
+    # lowest after the first fifth of its 50 epochs, so it stops after the
+    # second with the weights of the first (it used to train all 50, and
+    # then a fifth more on all rows where it weighed more).
+    from sklearn.model_selection import train_test_split
+
+    from skdeepmine.hybrid._blend import _network_stopping_early, network_input
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(200, 20)), rng.randint(0, 2, 200)
+    default = NeuralFeatureExtractor(target="classification", random_state=0)
+    probe = HybridClassifier()
+    probe.classes_ = np.array([0, 1])
+    stopped = _network_stopping_early(probe, default, X, y, {}, seed=0)
+    assert stopped.network_.n_iter_ == 20 and stopped.network_.epochs == 50
+    fit_rows, _ = train_test_split(np.arange(200), test_size=0.1, random_state=0, stratify=y)
+    first_fifth = NeuralFeatureExtractor(target="classification", epochs=10, random_state=0)
+    first_fifth.fit(X[fit_rows], y[fit_rows])
+    np.testing.assert_allclose(
+        stopped.network_.predict_proba(network_input(stopped, X)),
+        first_fifth.network_.predict_proba(network_input(first_fifth, X)), rtol=1e-5,
+    )
+    # End to end, the default hybrid's network stops early too: fewer than its
+    # 50 epochs, counting the fifth on all rows where it weighs more.
+    hybrid = HybridClassifier(random_state=0).fit(X, y)
+    assert hybrid.extractor_.network_.n_iter_ < 50
+    assert hybrid.extractor_.get_params()["epochs"] == 50

@@ -155,8 +155,13 @@ def fit_blend(hybrid, parts, X, y, params, sample_weight, seed):
     )
     X_train, X_held = _safe_indexing(X, train), _safe_indexing(X, held)
     fold = _check_method_params(X, params["extractor"], indices=train)
-    extractor = clone(parts["extractor"]).fit(X_train, y[train], **fold)
-    hybrid._set_target_moments(y[train], fold.get("sample_weight"))
+    if hybrid.extractor is None:
+        extractor = _network_stopping_early(
+            hybrid, parts["extractor"], X_train, y[train], fold, seed
+        )
+    else:
+        extractor = clone(parts["extractor"]).fit(X_train, y[train], **fold)
+        hybrid._set_target_moments(y[train], fold.get("sample_weight"))
     probe = parts["estimator"]
     probe_params = _check_method_params(X, params["estimator"], indices=train)
     # HistGradientBoosting refuses validation labels it has not trained on.
@@ -188,6 +193,65 @@ def fit_blend(hybrid, parts, X, y, params, sample_weight, seed):
             params["extractor"],
         )
     return extractor, estimator, weight, held
+
+
+#: The default network's validation loss is checked after each
+#: ``1 / NETWORK_CHECKS`` of its epochs.
+NETWORK_CHECKS = 5
+
+
+def _network_stopping_early(hybrid, extractor, X, y, fit_params, seed):
+    """The default network trained on (X, y), stopping where its validation loss stops falling.
+
+    The network learns from all but its own validation rows (the
+    extractor's ``validation_fraction`` of X, stratified for classifiers), a
+    fifth of its epochs at a time; after each fifth its loss on them
+    (log-loss, or squared error for regressors) is measured, and it stops
+    after the first fifth that did not lower it, with the weights of the best
+    fifth.  Its validation rows are not the held-out rows that weigh the
+    parts, so its predictions there stay honest.
+    """
+    from sklearn.model_selection import train_test_split
+
+    classifier = hybrid._kind == "classifier"
+    rows = np.arange(len(y))
+    split = dict(test_size=extractor.validation_fraction, random_state=seed)
+    try:
+        fit_rows, val_rows = train_test_split(rows, stratify=y if classifier else None, **split)
+    except ValueError:  # a class too small to stratify
+        fit_rows, val_rows = train_test_split(rows, **split)
+    weights = fit_params.get("sample_weight")
+    weights = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    hybrid._set_target_moments(y[fit_rows], weights[fit_rows])
+    X_fit, X_val = _safe_indexing(X, fit_rows), _safe_indexing(X, val_rows)
+
+    epochs = extractor.epochs
+    step = max(1, epochs // NETWORK_CHECKS)
+    fit_params = _check_method_params(X, fit_params, indices=fit_rows)
+    extractor = clone(extractor).set_params(epochs=step).fit(X_fit, y[fit_rows], **fit_params)
+    network = extractor.network_
+
+    def validation_score():
+        output = hybrid._network_output(extractor, X_val)
+        return _score(y[val_rows], output, weights[val_rows], classifier)[-1]
+
+    x, target = network_input(extractor, X_fit), hybrid._network_target(y[fit_rows])
+    best, best_weights, trained = validation_score(), network.model_.get_weights(), step
+    try:
+        network.set_params(warm_start=True)
+        while trained < epochs:
+            network.set_params(epochs=min(step, epochs - trained))
+            network.fit(x, target, sample_weight=fit_params.get("sample_weight"))
+            trained += step
+            score = validation_score()
+            if not score > best:
+                break
+            best, best_weights = score, network.model_.get_weights()
+    finally:
+        network.set_params(warm_start=False, epochs=epochs)
+        extractor.set_params(epochs=epochs)
+    network.model_.set_weights(best_weights)
+    return extractor
 
 
 def _stopping_early_on(estimator, fit_params, X_held, y_held, held_params):
