@@ -21,6 +21,9 @@ Targets (issue 13), checked per dataset:
   fit time <= 2.5 x DenseNetworkClassifier's;
 * dense network: accuracy >= HistGradientBoosting's - 1 point.
 
+The hybrid's "chosen" column gives, per fold, its final_strategy_,
+network_weight_ and the epochs its network trained (network_.n_iter_).
+
 Each verdict line also gives the hybrid's lead over its better part, in
 points, as the mean and standard error of the differences over the 5 paired
 folds (how much of a gap fold noise explains), and HistGradientBoosting's own
@@ -175,8 +178,12 @@ def main(argv=None):
                 accuracy[name], seconds[name] = scores.mean(), np.mean(result["fit_time"])
                 chosen = ""
                 if name.startswith("Hybrid"):
+                    # The network's epochs: it stops early on its own
+                    # validation rows, plus a fifth on all rows where it
+                    # weighs more (hybrid/_blend.py).
                     chosen = ", ".join(
-                        f"{e.final_strategy_} {e.network_weight_:.1f}"
+                        f"{e.final_strategy_} {e.network_weight_:.1f}/"
+                        f"{e.extractor_.network_.n_iter_}"
                         for e in result["estimator"]
                     )
                 print(
