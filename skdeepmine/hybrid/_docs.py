@@ -53,7 +53,9 @@ _PARAMS_DOC = """
           classifier keeps one part alone (``w`` 0 or 1) where it is right on
           clearly more held-out rows than the other (McNemar's exact test,
           p < 0.001).  The default estimator's first fit stops early on the
-          held-out rows.  The part with the larger weight then learns from
+          held-out rows, the default network on a tenth of its training
+          rows (its ``validation_fraction``, checked every fifth of its
+          epochs).  The part with the larger weight then learns from
           all rows: the estimator is refitted with its own settings when
           ``w < 0.5``, otherwise the network is trained on for a fifth of its
           epochs.  One network fit and one to two of the estimator's.
