@@ -340,6 +340,12 @@ def predict_latency(args, backend, X, y):
             if name == "torch.compile":
                 row["torch.compile first call (s)"] = time.perf_counter() - start
             timed[name] = call
+            if n == 1:
+                # The least any validating predict_proba can cost: the plain
+                # call after skdeepmine's fast input checks, as float64.
+                timed[name + " + checks"] = (
+                    lambda call: lambda x: np.asarray(call(validated_fast(clf, x)), dtype=np.float64)
+                )(call)
         row.update(latencies(timed, X[:n], calls))
         if first_calls is not None and n < 100:  # 2 x (1 + 5 x 80) calls: below the threshold
             row["skdeepmine, first calls"] = latency(first_calls.predict_proba, X[:n], 80)
@@ -567,6 +573,13 @@ def build_rows(results, args):
                 [get(["predict", "1", "sklearn checks"], b) for b in backends], 3)
             add(measure, "  fast path: float array of the fitted shape",
                 [get(["predict", "1", "fast checks"], b) for b in backends], 3)
+            for name in compiled_names:
+                values = [get(["predict", "1", name + " + checks"], b) for b in backends]
+                if any(v is not None for v in values):
+                    add(measure, f"  plain compiled + fast checks + float64: {name}", values, 3)
+            add(measure, "skdeepmine / (fastest plain compiled + fast checks + float64)",
+                [f"{get(['predict', '1', 'skdeepmine'], b) / get(['predict', '1', best[b] + ' + checks'], b):.2f}"
+                 for b in backends])
             values = [get(["predict", "1", "torch.compile first call (s)"], b) for b in backends]
             if any(v is not None for v in values):
                 add("torch.compile first call (s)", "plain compiled: torch.compile", values, 1)
