@@ -3,17 +3,22 @@
 One table from one run: accuracy (mean ± std) and mean fit time per fold of
 the default ``CNNClassifier`` on scikit-learn's digits (8x8 images; 5-fold
 stratified cross-validation, plus the 25 % stratified hold-out of issue 13)
-and on the 10-class 1-D signal benchmark of ``benchmarks/_signals.py``
-(4,000 training and 4,000 test signals of length 40, drawn afresh for each
-of the repeats), beside the old default (``batch_norm=False,
-global_pooling=None``), a plain Keras network of the old default's shape,
-scikit-learn's MLPClassifier, HistGradientBoosting and kNN.  Fit times are
-the process's CPU seconds (all threads), which other load on a shared
-machine inflates less than wall time.
+and on two 10-class 1-D benchmarks of 4,000 training and 4,000 test signals
+of length 40, drawn afresh for each of the repeats: ``benchmarks/_signals.py``
+(whole waveforms, "signals") and ``benchmarks/_signals_motifs.py`` (short
+motifs anywhere in the window, "motifs"); beside the old default
+(``batch_norm=False, global_pooling=None, kernel_size=3,
+label_smoothing=0``), variants of the signal default (signals only), a
+plain Keras network of the old default's shape, scikit-learn's
+MLPClassifier, HistGradientBoosting and kNN, and template matching that
+knows how the signals were made (their ceiling).  Fit times are the
+process's CPU seconds (all threads), which other load on a shared machine
+inflates less than wall time.
 
 Run with::
 
-    .venv/bin/python benchmarks/_cnn_defaults.py [--folds 5] [--draws 5] [--quick] [--rows NAME ...]
+    .venv/bin/python benchmarks/_cnn_defaults.py [--folds 5] [--draws 5] [--quick]
+        [--signals-only] [--rows NAME ...]
 
 ``benchmarks/bench_core.py --defaults`` runs the same ``main()``.
 """
@@ -29,9 +34,15 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _signals import benchmark, template_matching_predict  # noqa: E402
+import _signals  # noqa: E402
+import _signals_motifs  # noqa: E402
 
-OLD_DEFAULT = dict(batch_norm=False, global_pooling=None)
+# The 1-D benchmarks: column name -> module with ``benchmark(seed, n_train=,
+# n_test=)`` and ``template_matching_predict(X)``.
+SIGNAL_BENCHMARKS = {"signals": _signals, "motifs": _signals_motifs}
+
+# The default before issue 13, on images and signals alike.
+OLD_DEFAULT = dict(batch_norm=False, global_pooling=None, kernel_size=3, label_smoothing=0.0)
 
 
 def digits():
@@ -71,13 +82,16 @@ class PlainKeras:
 
 
 class TemplateMatching:
-    """Knows the generator's templates (benchmarks/_signals.py): a ceiling."""
+    """Knows the generator's templates (benchmarks/_signals*.py): a ceiling."""
+
+    def __init__(self, module):
+        self.module = module
 
     def fit(self, X, y):
         return self
 
     def score(self, X, y):
-        return float(np.mean(template_matching_predict(X) == y))
+        return float(np.mean(self.module.template_matching_predict(X) == y))
 
 
 def models():
@@ -91,12 +105,28 @@ def models():
     return {
         "CNNClassifier() (new default)": lambda s: CNNClassifier(random_state=s),
         "CNNClassifier(old default)": lambda s: CNNClassifier(random_state=s, **OLD_DEFAULT),
+        # Variants of the signal default (signals only: on images "auto"
+        # means kernel_size=3 and no label smoothing).
+        "CNNClassifier(kernel_size=3)": lambda s: CNNClassifier(random_state=s, kernel_size=3),
+        "CNNClassifier(label_smoothing=0)": lambda s: CNNClassifier(
+            random_state=s, label_smoothing=0.0),
+        "CNNClassifier(dropout=0.3)": lambda s: CNNClassifier(random_state=s, dropout=0.3),
+        "CNNClassifier(batch_norm=True, global_pooling='avg')": lambda s: CNNClassifier(
+            random_state=s, batch_norm=True, global_pooling="avg"),
         "plain Keras, old default's shape": PlainKeras,
         "MLPClassifier()": lambda s: MLPClassifier(random_state=s),
         "HistGradientBoostingClassifier()": lambda s: HistGradientBoostingClassifier(random_state=s),
         "KNeighborsClassifier()": lambda s: KNeighborsClassifier(),
-        "template matching (knows the generator)": lambda s: TemplateMatching(),
+        "template matching (knows the generator)": None,
     }
+
+
+SIGNALS_ONLY = {
+    "CNNClassifier(kernel_size=3)",
+    "CNNClassifier(label_smoothing=0)",
+    "CNNClassifier(dropout=0.3)",
+    "CNNClassifier(batch_norm=True, global_pooling='avg')",
+}
 
 
 def flat(X):
@@ -126,6 +156,8 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5, help="digits folds")
     parser.add_argument("--draws", type=int, default=5, help="signal benchmark draws")
     parser.add_argument("--quick", action="store_true", help="subsample, for a smoke run")
+    parser.add_argument("--signals-only", action="store_true",
+                        help="leave out digits (the 2-D defaults)")
     parser.add_argument("--rows", nargs="+", default=None,
                         help="only the models whose name contains one of these")
     if argv is None:  # also run as ``bench_core.py --defaults``
@@ -142,40 +174,44 @@ def main(argv=None):
         X, y, test_size=0.25, stratify=y, random_state=0
     )
     holdout = [(X_train, y_train, X_test, y_test)]
-    signal_splits = [
-        benchmark(seed, n_train=n_signals, n_test=n_signals) for seed in range(args.draws)
-    ]
+    signal_splits = {
+        name: [module.benchmark(seed, n_train=n_signals, n_test=n_signals)
+               for seed in range(args.draws)]
+        for name, module in SIGNAL_BENCHMARKS.items()
+    }
 
     command = "benchmarks/_cnn_defaults.py " + " ".join(argv)
     threads = os.environ.get("SKDEEPMINE_NUM_THREADS")
     print(f"$ .venv/bin/python {command.strip()}   ({time.strftime('%Y-%m-%d')}, "
           + (f"SKDEEPMINE_NUM_THREADS={threads}, " if threads else "")
           + f"{os.cpu_count()} CPU cores, load {os.getloadavg()[0]:.1f})")
-    print(f"digits: {args.folds}-fold CV and the 25 % stratified hold-out; signals: "
-          f"{args.draws} draws of {n_signals} training / {n_signals} test signals; "
-          "fit = CPU s per fold")
-    header = ("| model | digits CV acc | digits fit s | digits hold-out acc "
-              "| signals acc | signals fit s |")
+    print(("" if args.signals_only else
+           f"digits: {args.folds}-fold CV and the 25 % stratified hold-out; ")
+          + f"{' and '.join(SIGNAL_BENCHMARKS)}: {args.draws} draws of {n_signals} "
+          f"training / {n_signals} test signals; fit = CPU s per fold")
+    columns = [] if args.signals_only else ["digits CV acc", "digits fit s", "digits hold-out acc"]
+    for name in SIGNAL_BENCHMARKS:
+        columns += [f"{name} acc", f"{name} fit s"]
+    header = "| model | " + " | ".join(columns) + " |"
     print(header)
-    print("|" + "|".join("-" * (len(part) + 0) for part in header.split("|")[1:-1]) + "|")
+    print("|" + "|".join("-" * len(part) for part in header.split("|")[1:-1]) + "|")
     for name, make in models().items():
         if args.rows and not any(part in name for part in args.rows):
             continue
         cells = []
         flat_input = not name.startswith(("CNN", "plain"))
-        if name.startswith("template"):
-            cells += ["", "", ""]
-        else:
-            mean, std, fit = run(make, digit_splits, flat_input=flat_input)
-            cells += [f"{mean:.4f} ± {std:.4f}", f"{fit:.1f}"]
-            cells.append(f"{run(make, holdout, flat_input=flat_input)[0]:.4f}")
-        if name.startswith("CNNClassifier(old"):
-            # On signals "auto" means no batch norm and a flattened map: the
-            # old default's network, so the row above is this one.
-            cells += ["= new default", ""]
-        else:
-            mean, std, fit = run(make, signal_splits, flat_input=flat_input)
-            cells += [f"{mean:.4f} ± {std:.4f}", f"{fit:.1f}"]
+        oracle = name.startswith("template")
+        if not args.signals_only:
+            if oracle or name in SIGNALS_ONLY:
+                cells += ["", "", ""]
+            else:
+                mean, std, fit = run(make, digit_splits, flat_input=flat_input)
+                cells += [f"{mean:.4f} ± {std:.4f}", f"{fit:.1f}"]
+                cells.append(f"{run(make, holdout, flat_input=flat_input)[0]:.4f}")
+        for bench, module in SIGNAL_BENCHMARKS.items():
+            maker = (lambda s, module=module: TemplateMatching(module)) if oracle else make
+            mean, std, fit = run(maker, signal_splits[bench], flat_input=flat_input)
+            cells += [f"{mean:.4f} ± {std:.4f}", "" if oracle else f"{fit:.1f}"]
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 
