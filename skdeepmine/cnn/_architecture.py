@@ -22,9 +22,17 @@ AUGMENTATION_PARAMS = ("random_flip", "random_rotation", "random_zoom", "random_
 # average pooling by default; larger ones, and signals, the flattened head.
 SMALL_IMAGE_SIDE = 16
 
+# Kernel sizes of the default network: 3x3 on images; 7 steps on signals,
+# where the events to learn are a dozen steps wide (benchmarks/_cnn_defaults.py).
+IMAGE_KERNEL_SIZE = 3
+SIGNAL_KERNEL_SIZE = 7
+
+# Label smoothing of the default network's loss on signals (images: none).
+SIGNAL_LABEL_SMOOTHING = 0.1
+
 
 def resolve_auto(params, spatial):
-    """``params`` with ``batch_norm`` and ``global_pooling`` of ``"auto"`` made concrete.
+    """``params`` with ``batch_norm``, ``global_pooling`` and ``kernel_size`` of ``"auto"`` made concrete.
 
     Small images (at most ``SMALL_IMAGE_SIDE`` pixels a side) get batch
     normalisation and global average pooling: on digits (8x8) that lifts the
@@ -33,16 +41,34 @@ def resolve_auto(params, spatial):
     head without normalisation, which won there: 0.993 against 0.50 at 32x32
     and 0.993 against 0.69 at 64x64 (1,000 images, 5 epochs), and 0.994 for
     the seed's network against 0.50 at 150x150 (benchmarks/bench_images.py
-    --workflow).  Signals keep the flattened head too: on the 1-D benchmark
-    normalisation and pooling scored below it (tests/test_cnn_defaults.py).
+    --workflow).  Signals keep the flattened head too (normalisation and
+    pooling scored below it on benchmarks/_signals.py), with kernels of
+    ``SIGNAL_KERNEL_SIZE`` steps, which see a whole local event: on the
+    motifs of benchmarks/_signals_motifs.py they lifted the flattened
+    network from 0.88 to 0.93 (benchmarks/_cnn_defaults.py).
     """
     params = dict(params)
-    small = len(spatial) == 2 and max(spatial) <= SMALL_IMAGE_SIDE
+    image = len(spatial) == 2
+    small = image and max(spatial) <= SMALL_IMAGE_SIDE
     if params.get("batch_norm") == "auto":
         params["batch_norm"] = small
     if params.get("global_pooling") == "auto":
         params["global_pooling"] = "avg" if small else None
+    if params.get("kernel_size") == "auto":
+        params["kernel_size"] = IMAGE_KERNEL_SIZE if image else SIGNAL_KERNEL_SIZE
     return params
+
+
+def resolve_label_smoothing(label_smoothing, input_shape, built_in):
+    """The label smoothing of the loss: ``"auto"`` means some for signals.
+
+    Only the built-in network on 1-D signals (``input_shape`` of length 2:
+    steps, channels) gets ``SIGNAL_LABEL_SMOOTHING``; images and networks
+    given as ``model`` or ``backbone`` get none.
+    """
+    if label_smoothing != "auto":
+        return float(label_smoothing)
+    return SIGNAL_LABEL_SMOOTHING if built_in and len(input_shape) == 2 else 0.0
 
 
 def network_input_shape(sample_shape, input_shape, input_kind):
