@@ -148,6 +148,11 @@ CHECKS = textwrap.dedent("""
 
         # Keras's own layers: the traced call serves the CNN.
         assert getattr(engine_for(fitted.model_)._infer, "traced", False)
+        # Flipped images (negative strides), which torch.from_numpy refuses.
+        for flipped in (X[:, :, ::-1], X[::-1][:1], X[::-1]):
+            expected = keras.ops.convert_to_numpy(
+                fitted.model_(np.ascontiguousarray(flipped), training=False))
+            np.testing.assert_allclose(fitted.predict_proba(flipped), expected, rtol=1e-5, atol=1e-6)
 
         class SignGate(keras.layers.Layer):
             # A Python branch on the input's values, which a trace would freeze.

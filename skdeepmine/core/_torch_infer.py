@@ -51,8 +51,10 @@ def compile_torch_infer(template, split, ops, to_numpy, traceable):
     def infer_traced(model, x):
         trainable, non_trainable = split(model)
         # NumPy and a CPU tensor share memory: Keras's own conversions cost
-        # 18 of a 1-row call's ~150 microseconds.
-        x = torch.from_numpy(x) if on_cpu and x.flags.writeable else ops.convert_to_tensor(x)
+        # 18 of a 1-row call's ~150 microseconds.  PyTorch refuses to share
+        # a flipped array's (negative strides): Keras's conversion copies it.
+        shared = on_cpu and x.flags.writeable and min(x.strides, default=0) >= 0
+        x = torch.from_numpy(x) if shared else ops.convert_to_tensor(x)
         with torch.no_grad():
             outputs = traced(*trainable, *non_trainable, x)
         if outputs.device.type == "cpu" and outputs.dtype in plain:
