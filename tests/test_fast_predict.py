@@ -159,3 +159,22 @@ def test_finiteness_of_many_values_is_read_from_their_sum_without_warnings():
             bad[50, 7] = value
             assert not _all_finite(bad) and not _all_finite(bad[50:51])
         assert not _all_finite(np.full((100, 50), 1e308))
+
+
+def test_values_beyond_float32s_range_are_refused_not_predicted_as_nan():
+    # A float64 value past float32's largest (3.4e38) became inf in a float32
+    # network: NaN probabilities and an arbitrary class, silently (reviewer).
+    from skdeepmine import DenseNetworkClassifier
+
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 3), np.arange(40) % 2
+    clf = DenseNetworkClassifier(hidden_units=(2,), epochs=1, dtype="float32", random_state=0)
+    clf.fit(X, y)
+    for huge in ([[1e39, 0.0, 0.0]], [[0.0, -1e39, 0.0]]):
+        for given in (np.array(huge), pd.DataFrame(huge).values.tolist()):  # fast and full path
+            with pytest.raises(ValueError, match="beyond float32's range"):
+                clf.predict_proba(given)
+    np.testing.assert_array_equal(clf.predict_proba([[3e38, 0.0, 0.0]]).shape, (1, 2))
+    with pytest.raises(ValueError, match="beyond float32's range"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the scaler's own overflow
+        clf.fit(np.vstack([X, [[1e39, 0.0, 0.0]]]), np.append(y, 1))

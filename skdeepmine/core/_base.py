@@ -24,7 +24,7 @@ from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
 from ._training import checkout_trainer, train
-from ._validation import check_fit_sample_weight, validate_X, validated_fast
+from ._validation import as_network_dtype, check_fit_sample_weight, validate_X, validated_fast
 
 DTYPES = {"float32", "float64", "auto"}
 OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adadelta", "adamax"}
@@ -208,7 +208,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         if is_image_paths(X):  # read a batch at a time by the training loop
             x = X.reshape((len(X),) + input_shape)
         else:
-            x = np.asarray(X, dtype=dtype).reshape((len(X),) + input_shape)
+            x = as_network_dtype(np.asarray(X), np.dtype(dtype)).reshape((len(X),) + input_shape)
         y = self._loss_target(y, model, loss)
         w = weights.astype(dtype)
         train_data, validation_data = (x, y, w), None

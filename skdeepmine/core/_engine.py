@@ -34,6 +34,7 @@ import numpy as np
 from ._backend import get_keras
 from ._compiled import compile_call, compile_infer, layers_within, to_numpy
 from ._seeding import preserved_global_random_state
+from ._validation import as_network_dtype
 
 MAX_ENGINES = 64
 PREDICT_CHUNK_ROWS = 8192
@@ -275,9 +276,9 @@ def predict_raw(model, X):
     # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).
     rows = 1 << (rows.bit_length() - 1)
     if len(X) <= rows:
-        return engine.infer(model, X.astype(dtype, copy=False))
+        return engine.infer(model, as_network_dtype(X, dtype))
     parts = [
-        engine.infer(model, X[start : start + rows].astype(dtype, copy=False))
+        engine.infer(model, as_network_dtype(X[start : start + rows], dtype))
         for start in range(0, len(X), rows)
     ]
     return np.concatenate(parts)

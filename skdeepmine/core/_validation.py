@@ -130,6 +130,28 @@ def _all_finite(X):
         return math.isfinite(X.sum())
 
 
+def as_network_dtype(X, dtype):
+    """Validated ``X`` in the float type ``dtype`` a network computes in.
+
+    A float64 value beyond float32's range (about 3.4e38) would become
+    infinite in a float32 network, whose outputs are then NaN: a prediction
+    of NaN probabilities and an arbitrary class.  Such X is refused here.
+    ``X`` is finite (validated); only a narrowing cast can overflow.
+    """
+    if X.dtype == dtype:
+        return X
+    with np.errstate(over="ignore"):
+        cast = X.astype(dtype)
+    if X.dtype.kind == "f" and X.dtype.itemsize > dtype.itemsize and not _all_finite(cast):
+        largest = float(np.abs(X).max())
+        raise ValueError(
+            f"X holds values beyond {dtype}'s range (the largest magnitude is "
+            f"{largest:.3g}, above {float(np.finfo(dtype).max):.3g}); the network "
+            f"computes in {dtype}, where they would be infinite. Scale X first."
+        )
+    return cast
+
+
 def _value_range(estimator, X, reset, got=None):
     """Store (fit) or compare (predict) the images' value range (_value_range.py)."""
     if reset:
