@@ -66,6 +66,31 @@ CHECKS = textwrap.dedent("""
             check_torch_trace(first, X)
         if backend == "jax":
             check_jax_buckets(second, X)
+        if backend != "tensorflow":  # tests/test_adapted_layers.py, in process
+            check_adapted_statistics()
+
+
+    def check_adapted_statistics():
+        # Two networks of one architecture whose Normalization layers were
+        # adapted to other statistics: each predicts as its own model_.
+        import keras
+
+        from skdeepmine import DenseNetworkClassifier
+
+        rng = np.random.RandomState(0)
+        X = (rng.randn(40, 3) * [100, 1, 20] + [5000, 0, -300]).astype(np.float32)
+        y = (X[:, 0] > 5000).astype(int)
+        for data in (X, X * 0.5 + 7):
+            norm = keras.layers.Normalization()
+            norm.adapt(data)
+            network = keras.Sequential([
+                keras.Input((3,)), norm, keras.layers.Dense(2, activation="softmax"),
+            ])
+            fitted = DenseNetworkClassifier(model=network, epochs=1, random_state=0).fit(data, y)
+            mean = keras.ops.convert_to_numpy(fitted.model_.layers[0].mean)
+            np.testing.assert_allclose(np.ravel(mean), data.mean(0), rtol=1e-4)
+            expected = keras.ops.convert_to_numpy(fitted.model_(data, training=False))
+            np.testing.assert_allclose(fitted.predict_proba(data), expected, rtol=1e-5, atol=1e-6)
 
 
     def check_jax_buckets(fitted, X):

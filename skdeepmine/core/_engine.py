@@ -18,7 +18,9 @@ keyed by an *architecture fingerprint* and reused:
 
 Networks that Keras cannot rebuild faithfully from their configuration get no
 fingerprint: subclassed models and ``Lambda`` layers (their behaviour lives in
-Python code, which two models with one configuration need not share), and
+Python code, which two models with one configuration need not share),
+adapted preprocessing layers (their statistics are neither in the
+configuration nor in the weights a stateless call is handed), and
 configurations that cannot be serialised.  They are trained in place and
 served through functions of their own, which live on the model itself so that
 they go when it goes.
@@ -26,6 +28,7 @@ they go when it goes.
 
 import json
 import math
+import tempfile
 import threading
 from collections import OrderedDict
 
@@ -51,7 +54,7 @@ def fingerprint(model):
     names (``dense_17``) per process, so two builds of the same architecture
     differ only there.
     """
-    if holds_python_code(model):
+    if holds_python_code(model) or holds_adapted_state(model):
         return None
     try:
         config = model.get_config()
@@ -100,6 +103,22 @@ def holds_python_code(model):
         ):
             return True
     return False
+
+
+def holds_adapted_state(model):
+    """Whether a layer of ``model`` computes with constants made from its variables.
+
+    An adapted ``Normalization`` keeps its statistics in variables but
+    computes with tensors made from them when it is adapted or loaded
+    (``finalize_state``), so a shared stateless call handed another model's
+    variables, or a trainer cloned from the architecture, would use the
+    statistics it was traced with.  Layers whose adapted state is in their
+    configuration (``Discretization``'s bin boundaries, a ``Normalization``
+    given ``mean`` and ``variance``) hold no variables and pool as usual.
+    """
+    return any(
+        hasattr(layer, "adapt") and layer.variables for layer in layers_within(model)
+    )
 
 
 def _input_spec(model):
@@ -213,7 +232,8 @@ def copy_network(model):
     safe deserialisation would refuse it, and a function rebuilt from its
     bytecode would lose its module's globals), and subclassed models are
     rebuilt from their configuration with their own class.  Loading files
-    stays in safe mode (``core/_persistence.py``).
+    stays in safe mode (``core/_persistence.py``).  Preprocessing layers keep
+    what ``adapt()`` gave them (:func:`_carry_adapted_state`).
     """
     keras = get_keras()
     if isinstance(model, keras.Sequential) or type(model).__module__.startswith("keras."):
@@ -230,7 +250,7 @@ def _copy_layer(layer):
         config["output_shape"] = getattr(layer, "_output_shape", config.get("output_shape"))
         return type(layer)(**config)
     try:
-        return type(layer).from_config(layer.get_config())
+        copy = type(layer).from_config(layer.get_config())
     except (NotImplementedError, TypeError) as exc:
         reason = " ".join(str(exc).strip().split("\n\n")[0].split()) or type(exc).__name__
         raise TypeError(
@@ -240,6 +260,43 @@ def _copy_layer(layer):
             "of __init__, as Keras asks of custom layers and models, or pass a "
             "build function as `model` (called afresh at each fit)."
         ) from exc
+    if _adapted(layer):
+        _carry_adapted_state(layer, copy)
+    inner = [sub.name for sub in list(layers_within(layer))[1:] if _adapted(sub)]
+    if inner:
+        raise TypeError(
+            f"The layer or model {layer.name!r} ({type(layer).__name__}) holds "
+            f"adapted preprocessing layers ({', '.join(map(repr, inner))}) that "
+            "cannot be copied with their state for training: it is rebuilt "
+            "from its get_config(). Put them in a Sequential or functional "
+            "model, or pass a build function as `model` (called at each fit)."
+        )
+    return copy
+
+
+def _adapted(layer):
+    """Whether ``layer`` is a preprocessing layer (it has ``adapt``) that is built."""
+    return hasattr(layer, "adapt") and layer.built
+
+
+def _carry_adapted_state(layer, copy):
+    """Give ``copy`` the state ``layer`` holds, as saving and loading would.
+
+    What a preprocessing layer learns in ``adapt()`` (a ``Normalization``'s
+    mean and variance, a lookup's vocabulary) is part of the network the
+    user built, not of its training: each fit's copy starts from it, while
+    learned weights start afresh.  Keras's own saving carries it through
+    ``save_own_variables`` and ``save_assets``, which also finalise it.
+    """
+    if not copy.built:
+        copy.build_from_config(layer.get_build_config())
+    store = {}
+    layer.save_own_variables(store)
+    copy.load_own_variables(store)
+    if hasattr(layer, "save_assets"):
+        with tempfile.TemporaryDirectory() as folder:
+            layer.save_assets(folder)
+            copy.load_assets(folder)
 
 
 _INPUT_DTYPE = "_skdeepmine_input_dtype"
