@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from skdeepmine import DenseNetworkClassifier
+from skdeepmine.core._engine import engine_for
 
 OFFSET = np.array([5000.0, 0.0, -300.0])
 SCALE = np.array([100.0, 1.0, 20.0])
@@ -62,6 +63,8 @@ def test_adapted_normalization_is_carried_into_each_fit_and_predicts_with_its_ow
     for estimator, data in ((fitted, X), (other, X_other)):
         expected = keras.ops.convert_to_numpy(estimator.model_(data, training=False))
         np.testing.assert_allclose(estimator.predict_proba(data), expected, rtol=1e-5, atol=1e-6)
+    # Compiled functions of its own: the shared ones would not see its statistics.
+    assert not engine_for(fitted.model_).pooled
     loaded = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_allclose(loaded.predict_proba(X), fitted.predict_proba(X), rtol=1e-6)
 
