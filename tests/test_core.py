@@ -455,3 +455,22 @@ def test_build_function_compiled_with_categorical_crossentropy_gets_one_hot_targ
 
     clf = CNNClassifier(build, epochs=30, random_state=0).fit(X, y)
     assert clf.score(X, y) > 0.6
+
+
+def test_early_stopping_scores_the_one_hot_targets_of_a_categorical_loss():
+    # A model compiled with categorical_crossentropy learns one-hot targets;
+    # early stopping scored them as class indices and failed ("inconsistent
+    # numbers of samples").  The validation accuracy must be the true one.
+    from skdeepmine import DenseNetworkClassifier
+    from skdeepmine.core._backend import get_keras
+
+    keras = get_keras()
+    rng = np.random.RandomState(0)
+    X = rng.randn(150, 3)
+    y = X.argmax(axis=1)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="categorical_crossentropy")
+    clf = DenseNetworkClassifier(model=model, early_stopping=True, epochs=30, random_state=0)
+    clf.fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ > 0.8

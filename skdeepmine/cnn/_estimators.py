@@ -391,14 +391,6 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
             return get_keras().losses.CategoricalCrossentropy(label_smoothing=smoothing)
         return loss
 
-    def _validation_score(self, y, outputs, sample_weight):
-        # Early stopping holds out targets as the loss reads them: one-hot
-        # for the smoothed loss above, class indices otherwise.
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] > 1:
-            y = y.argmax(axis=1)
-        return super()._validation_score(y, outputs, sample_weight)
-
     def _resample_training(self, train_data, seed):
         if not self.balanced_batches:
             return train_data

@@ -142,7 +142,11 @@ class ClassifierCore:
         predicted = self._probabilities(outputs).argmax(axis=1)
         from sklearn.metrics import accuracy_score
 
-        return float(accuracy_score(np.ravel(y).astype(int), predicted, sample_weight=sample_weight))
+        # Early stopping holds out targets as the loss reads them: one-hot
+        # for a categorical loss (_loss_target), class indices otherwise.
+        y = np.asarray(y)
+        y = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else np.ravel(y).astype(int)
+        return float(accuracy_score(y, predicted, sample_weight=sample_weight))
 
     def predict_proba(self, X):
         """Class probabilities for ``X``.
