@@ -19,11 +19,11 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing, weights_restored_on_failure
 from ._backend import backend_name, get_keras
-from ._engine import copy_network, predict_raw
+from ._engine import copy_network, forget_engine, predict_raw, trainable_layout
 from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
-from ._training import checkout_trainer, train
+from ._training import checkout_trainer, optimizer_key, train
 from ._validation import as_network_dtype, check_fit_sample_weight, validate_X, validated_fast
 
 DTYPES = {"float32", "float64", "auto"}
@@ -163,12 +163,15 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             The fitted estimator.
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        return self._fit(X, y, sample_weight, continuing=continuing, epochs=self.epochs)
+        return self._fit(
+            X, y, sample_weight, continuing=continuing, epochs=self.epochs,
+            reconfigure_optimizer=True,
+        )
 
     @all_or_nothing
     def _fit(
         self, X, y, sample_weight, *, continuing, epochs, allow_validation=True,
-        classes=None,
+        classes=None, reconfigure_optimizer=False,
     ):
         X, y = validate_X(
             self, X, reset=not continuing, y=y, y_kwargs=self._y_validation_kwargs()
@@ -196,13 +199,35 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
                 )
             loss, optimizer_config = self._loss_spec, self._optimizer_config
             optimizer_state, history = self._optimizer_state, list(self.history_)
+            from_params = getattr(self, "_optimizer_from_params", False)
+            if reconfigure_optimizer and from_params:
+                # A warm-start fit builds its optimizer from the current
+                # parameters, as scikit-learn's MLP does; an unchanged one
+                # keeps its state.
+                config = self._optimizer_config_from_params()
+                if optimizer_key(config) != optimizer_key(optimizer_config):
+                    optimizer_config, optimizer_state = config, None
+            layout = trainable_layout(model)
+            if layout != getattr(self, "_trainable_layout", layout):
+                # Layers' `trainable` flags changed since the last fit: as
+                # after Keras's re-compile, only the trainable weights train,
+                # with a fresh optimizer state (tests/test_continued_training.py).
+                forget_engine(model)
+                optimizer_state = None
         else:
             meta = self._meta(X, input_shape)
             meta.update(self._data_meta(X, weights))
             model, compiled = self._build_model(meta, seed)
             loss = compiled.get("loss") or self._default_loss(model)
+            from_params = not compiled.get("optimizer")
             optimizer_config = compiled.get("optimizer") or self._optimizer_config_from_params()
             optimizer_state, history = None, []
+        if not model.trainable_variables:
+            raise ValueError(
+                "The network has no trainable weights (its layers' `trainable` "
+                "flags are all False), so fitting would change nothing; set "
+                "`trainable = True` on the layers to train."
+            )
 
         dtype = model.inputs[0].dtype
         if is_image_paths(X):  # read a batch at a time by the training loop
@@ -258,6 +283,8 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         self._loss_spec = loss
         self._optimizer_config = optimizer_config
         self._optimizer_state = optimizer_state
+        self._optimizer_from_params = from_params
+        self._trainable_layout = trainable_layout(model)
         return self
 
     def _split_validation(self, x, y, w, seed):

@@ -76,6 +76,13 @@ def training_params_doc(batch_size):
 CONTINUATION_PARAMS_DOC = """
     warm_start : bool, default=False
         Continue from the previous fit's weights instead of starting afresh.
+        The optimizer is built from the current ``optimizer`` and
+        ``learning_rate``, as scikit-learn's MLP does: unchanged, it keeps
+        its state; changed, it starts with a fresh one (``partial_fit``
+        keeps the previous fit's optimizer; a compiled ``model``'s own
+        optimizer is kept).  After layers' ``trainable`` flags changed, a
+        continued fit trains only the trainable weights, with a fresh
+        optimizer state, as Keras does after re-compiling.
 
     callbacks : list of keras.callbacks.Callback, default=None
         Keras callbacks, called as ``model.fit`` calls them: the model they

@@ -214,6 +214,23 @@ def engine_for(model):
     return engine
 
 
+def trainable_layout(model):
+    """The positions of ``model``'s trainable variables among its variables."""
+    trainable = {id(variable) for variable in model.trainable_variables}
+    return tuple(i for i, variable in enumerate(model.variables) if id(variable) in trainable)
+
+
+def forget_engine(model):
+    """Make ``engine_for`` look ``model``'s engine up afresh.
+
+    Layers' ``trainable`` flags are part of the architecture (its fingerprint
+    and the trainers' clones): after they change, the engine cached on the
+    model would train the weights that were trainable when it was made.
+    """
+    for name in (_OWN_ENGINE, "_skdeepmine_fingerprint"):
+        model.__dict__.pop(name, None)
+
+
 def clone_architecture(model):
     """A fresh, built model with ``model``'s architecture (weights not copied)."""
     keras = get_keras()

@@ -39,8 +39,16 @@ def loss_key(loss):
 
 
 def optimizer_key(config):
-    """The optimizer's configuration without its per-instance name (``adam_3``)."""
-    config = {**config, "config": {k: v for k, v in config.get("config", {}).items() if k != "name"}}
+    """The optimizer's configuration without its per-instance name (``adam_3``).
+
+    The class name is compared in lower case: ``keras.optimizers.deserialize``
+    lowers a built-in's (``Adam``) in the configuration it is given.
+    """
+    config = {
+        **config,
+        "class_name": str(config.get("class_name")).lower(),
+        "config": {k: v for k, v in config.get("config", {}).items() if k != "name"},
+    }
     return json.dumps(config, sort_keys=True, default=repr)
 
 
