@@ -3,9 +3,9 @@
 What ``adapt()`` computed is part of the network the user built, and each
 fit's copy (core/_engine.copy_network) starts from it; the weights that
 training learns start afresh.  An adapted ``Normalization`` computes with
-constants made from its variables, so such a network gets compiled functions
-of its own: a function shared by its architecture would normalise with
-another model's statistics.  JAX and PyTorch: tests/test_engine_backends.py.
+constants made from its variables, so networks adapted to other statistics
+share no compiled function: a function traced from one would normalise with
+its statistics.  JAX and PyTorch: tests/test_engine_backends.py.
 """
 
 import pickle
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from skdeepmine import DenseNetworkClassifier
-from skdeepmine.core._engine import engine_for
+from skdeepmine.core._engine import copy_network, engine_for, fingerprint
 
 OFFSET = np.array([5000.0, 0.0, -300.0])
 SCALE = np.array([100.0, 1.0, 20.0])
@@ -63,8 +63,10 @@ def test_adapted_normalization_is_carried_into_each_fit_and_predicts_with_its_ow
     for estimator, data in ((fitted, X), (other, X_other)):
         expected = keras.ops.convert_to_numpy(estimator.model_(data, training=False))
         np.testing.assert_allclose(estimator.predict_proba(data), expected, rtol=1e-5, atol=1e-6)
-    # Compiled functions of its own: the shared ones would not see its statistics.
-    assert not engine_for(fitted.model_).pooled
+    # Compiled functions per statistics: other statistics get their own, a
+    # refit of the same network (its copy) shares them.
+    assert engine_for(fitted.model_) is not engine_for(other.model_)
+    assert fingerprint(copy_network(user_network)) == fingerprint(fitted.model_)
     loaded = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_allclose(loaded.predict_proba(X), fitted.predict_proba(X), rtol=1e-6)
 

@@ -18,14 +18,14 @@ keyed by an *architecture fingerprint* and reused:
 
 Networks that Keras cannot rebuild faithfully from their configuration get no
 fingerprint: subclassed models and ``Lambda`` layers (their behaviour lives in
-Python code, which two models with one configuration need not share),
-adapted preprocessing layers (their statistics are neither in the
-configuration nor in the weights a stateless call is handed), and
+Python code, which two models with one configuration need not share), and
 configurations that cannot be serialised.  They are trained in place and
 served through functions of their own, which live on the model itself so that
-they go when it goes.
+they go when it goes.  Preprocessing layers adapted to other statistics (an
+adapted ``Normalization``) make other fingerprints (``adapted_state_key``).
 """
 
+import hashlib
 import json
 import math
 import tempfile
@@ -54,7 +54,7 @@ def fingerprint(model):
     names (``dense_17``) per process, so two builds of the same architecture
     differ only there.
     """
-    if holds_python_code(model) or holds_adapted_state(model):
+    if holds_python_code(model):
         return None
     try:
         config = model.get_config()
@@ -80,7 +80,7 @@ def fingerprint(model):
     try:
         return json.dumps(
             [type(model).__name__, canonical(config)], sort_keys=True, default=repr
-        )
+        ) + adapted_state_key(model)
     except (TypeError, ValueError):
         return None
 
@@ -105,20 +105,30 @@ def holds_python_code(model):
     return False
 
 
-def holds_adapted_state(model):
-    """Whether a layer of ``model`` computes with constants made from its variables.
+def adapted_state_key(model):
+    """A digest of what ``model``'s preprocessing layers hold in variables ("" if nothing).
 
     An adapted ``Normalization`` keeps its statistics in variables but
-    computes with tensors made from them when it is adapted or loaded
-    (``finalize_state``), so a shared stateless call handed another model's
-    variables, or a trainer cloned from the architecture, would use the
-    statistics it was traced with.  Layers whose adapted state is in their
-    configuration (``Discretization``'s bin boundaries, a ``Normalization``
-    given ``mean`` and ``variance``) hold no variables and pool as usual.
+    computes with constants made from them when it is adapted or loaded
+    (``finalize_state``): a function traced from one model normalises with
+    that model's statistics, whatever variables it is handed.  So models
+    whose statistics differ get engines of their own, and an engine's
+    template and trainers carry the statistics (:func:`clone_architecture`).
+    Layers whose adapted state is in their configuration (``Discretization``'s
+    bin boundaries, a ``Normalization`` given ``mean`` and ``variance``) hold
+    no variables and need nothing here.
     """
-    return any(
-        hasattr(layer, "adapt") and layer.variables for layer in layers_within(model)
-    )
+    digest = None
+    for layer in layers_within(model):
+        if _adapted(layer) and layer.variables:
+            digest = digest or hashlib.sha256()
+            store = {}
+            layer.save_own_variables(store)
+            for key in sorted(store):
+                value = np.ascontiguousarray(store[key])
+                digest.update(f"{key}:{value.dtype}{value.shape}".encode())
+                digest.update(value.tobytes())
+    return "" if digest is None else f" adapted {digest.hexdigest()}"
 
 
 def _input_spec(model):
@@ -232,12 +242,19 @@ def forget_engine(model):
 
 
 def clone_architecture(model):
-    """A fresh, built model with ``model``'s architecture (weights not copied)."""
+    """A fresh, built model with ``model``'s architecture (weights not copied).
+
+    What its preprocessing layers hold from ``adapt()`` is copied: it is part
+    of the architecture's fingerprint (:func:`adapted_state_key`).
+    """
     keras = get_keras()
     with preserved_global_random_state():
         clone = keras.models.clone_model(model)
     if not clone.built:
         clone.build(model.inputs[0].shape)
+    for layer, copy in zip(layers_within(model), layers_within(clone)):
+        if _adapted(layer):
+            _carry_adapted_state(layer, copy)
     return clone
 
 
