@@ -14,12 +14,14 @@ loaded on PyTorch and TensorFlow.
 
 import importlib.util
 import os
+import pickle
 import resource
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import CHILD_BACKEND_VARIABLE
 
@@ -205,6 +207,23 @@ LOAD = textwrap.dedent("""
         assert fitted["cnn"].model_.layers[0].dtype == "float32"
     import keras
     assert keras.backend.backend() == backend, keras.backend.backend()
+    # A float64 network fitted on TensorFlow predicts here, but its training
+    # would compute in float32: continuing it is refused.
+    import os
+
+    if os.path.exists(folder + "/tensorflow64.pkl"):
+        with open(folder + "/tensorflow64.pkl", "rb") as handle:
+            network64 = pickle.load(handle)
+        x64 = saved["X"]
+        np.testing.assert_allclose(network64.predict(x64), np.load(folder + "/tensorflow64.npy"),
+                                   rtol=1e-5, atol=1e-6)
+    if backend != "tensorflow" and os.path.exists(folder + "/tensorflow64.pkl"):
+        try:
+            network64.partial_fit(x64, x64[:, 0])
+        except ValueError as exc:
+            assert "float64" in str(exc), exc
+        else:
+            raise AssertionError("a float64 network trained on " + backend)
     print("loaded", backend)
 """)
 
@@ -216,6 +235,18 @@ def test_files_written_on_jax_load_and_predict_alike_on_torch_and_tensorflow(tmp
         capture_output=True, text=True, timeout=600,
     )
     assert written.returncode == 0, written.stderr[-3000:]
+    # The suite's own backend writes a float64 network (dtype="auto" on float64 X).
+    from skdeepmine import DenseNetworkRegressor
+    from skdeepmine.core._backend import backend_name
+
+    if backend_name() == "tensorflow":
+        X = np.load(tmp_path / "outputs.npz")["X"]
+        network64 = DenseNetworkRegressor(hidden_units=(4,), epochs=1, random_state=0)
+        network64.fit(X, X[:, 0])
+        assert network64.model_.inputs[0].dtype == "float64"
+        np.save(tmp_path / "tensorflow64.npy", network64.predict(X))
+        with open(tmp_path / "tensorflow64.pkl", "wb") as handle:
+            pickle.dump(network64, handle)
     for backend in ("torch", "tensorflow"):
         if importlib.util.find_spec(backend) is None:
             continue

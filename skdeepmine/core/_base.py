@@ -197,6 +197,15 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
                     f"X has samples of network shape {input_shape}, but the "
                     f"fitted network takes {tuple(model.inputs[0].shape)[1:]}."
                 )
+            backend = backend_name()
+            if str(model.inputs[0].dtype) == "float64" and backend != "tensorflow":
+                raise ValueError(
+                    "This network computes in float64 (it was fitted on Keras's "
+                    f"TensorFlow backend); trained on the {backend} backend, its "
+                    "losses and batch normalisations would compute in float32 "
+                    "(see dtype). Continue its training on TensorFlow, or refit "
+                    "with dtype='float32'."
+                )
             loss, optimizer_config = self._loss_spec, self._optimizer_config
             optimizer_state, history = self._optimizer_state, list(self.history_)
             from_params = getattr(self, "_optimizer_from_params", False)
