@@ -69,6 +69,11 @@ def test_adapted_normalization_is_carried_into_each_fit_and_predicts_with_its_ow
     assert fingerprint(copy_network(user_network)) == fingerprint(fitted.model_)
     loaded = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_allclose(loaded.predict_proba(X), fitted.predict_proba(X), rtol=1e-6)
+    # Adapted again after fitting, the network predicts with its new statistics.
+    loaded.model_.layers[0].adapt(X_other)
+    expected = keras.ops.convert_to_numpy(loaded.model_(X, training=False))
+    np.testing.assert_allclose(loaded.predict_proba(X), expected, rtol=1e-5, atol=1e-6)
+    assert np.abs(loaded.predict_proba(X) - fitted.predict_proba(X)).max() > 1e-3
 
 
 def test_a_subclassed_network_holding_an_adapted_layer_is_refused_not_reset():
