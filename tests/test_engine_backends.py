@@ -138,7 +138,7 @@ CHECKS = textwrap.dedent("""
         small = [X[:1], X[1:4], X[4:12]]
         shared = [fitted.predict_proba(x) for x in small]
         assert type(model.__dict__[_jax_infer._OWN]) is int
-        _jax_infer.OWN_CALL_AFTER = 5
+        after, _jax_infer.OWN_CALL_AFTER = _jax_infer.OWN_CALL_AFTER, 5
         for x in small:
             fitted.predict_proba(x)
         own = model.__dict__[_jax_infer._OWN]
@@ -162,7 +162,7 @@ CHECKS = textwrap.dedent("""
         assert model.__dict__[_jax_infer._OWN] is not own
         # The shared function compiled nothing more for it.
         assert engine_for(model)._infer.compiled._cache_size() <= 6
-        _jax_infer.OWN_CALL_AFTER = 1000
+        _jax_infer.OWN_CALL_AFTER = after
 
     def check_torch_trace(fitted, X):
         import keras

@@ -18,8 +18,11 @@ of a plain ``jax.jit`` closing over the model (``benchmarks/bench_core.py``
 prints both).  So a
 model that keeps serving small predictions (a model behind an endpoint) gets
 a call of its own, closing over its weights, after :data:`OWN_CALL_AFTER` of
-them: about as much overhead as its compile costs, the ski-rental rule that
-never spends more than twice the better choice in hindsight.  It is used only
+them: its compile (about 0.2 CPU seconds for the digits CNN) costs about
+what that many calls lose to the shared function (10 to 20 microseconds
+each: the "first calls" row of ``benchmarks/bench_core.py``), the
+ski-rental rule that never spends more than twice the better choice in
+hindsight.  It is used only
 while every weight is still the very array it closed over (JAX arrays are
 immutable: assigning a variable replaces its value), and dropped, the count
 starting again, when one is not.  An optimisation barrier keeps XLA from
@@ -41,7 +44,7 @@ import numpy as np
 # (and the rest) rather than padded: padding 1,797 rows to 2,048 would compute
 # a seventh more, 4,097 to 8,192 twice as much.
 PAD_ROWS = 32
-OWN_CALL_AFTER = 1000
+OWN_CALL_AFTER = 10_000
 OWN_CALL_MAX_VALUES = 1 << 20
 # A model's own call, or its count of small predictions so far.
 _OWN = "_skdeepmine_jax_own_call"
