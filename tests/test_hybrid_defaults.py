@@ -234,3 +234,15 @@ def test_default_network_stops_where_its_own_validation_loss_stops_falling():
     hybrid = HybridClassifier(random_state=0).fit(X, y)
     assert hybrid.extractor_.network_.n_iter_ < 50
     assert hybrid.extractor_.get_params()["epochs"] == 50
+
+
+def test_zero_weight_rows_neither_train_nor_validate_the_default_network():
+    # The default network's validation rows could all weigh nothing (its
+    # weighted score then divided by zero); fitted on one label after
+    # sample_weight trimming, the hybrid must say it needs two classes.
+    from sklearn.utils.estimator_checks import check_classifiers_one_label_sample_weights
+
+    for seed in range(4):  # the old code failed some of these splits
+        check_classifiers_one_label_sample_weights(
+            "HybridClassifier", HybridClassifier(random_state=seed)
+        )

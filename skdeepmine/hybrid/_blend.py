@@ -222,14 +222,19 @@ def _network_stopping_early(hybrid, extractor, X, y, fit_params, seed):
     from sklearn.model_selection import train_test_split
 
     classifier = hybrid._kind == "classifier"
-    rows = np.arange(len(y))
-    split = dict(test_size=extractor.validation_fraction, random_state=seed)
-    try:
-        fit_rows, val_rows = train_test_split(rows, stratify=y if classifier else None, **split)
-    except ValueError:  # a class too small to stratify
-        fit_rows, val_rows = train_test_split(rows, **split)
     weights = fit_params.get("sample_weight")
     weights = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    # Rows of zero weight are absent, as the training loop drops them: they
+    # neither train nor validate the network (all of a validation split's
+    # rows could weigh nothing).
+    rows = np.flatnonzero(weights > 0)
+    split = dict(test_size=extractor.validation_fraction, random_state=seed)
+    try:
+        fit_rows, val_rows = train_test_split(
+            rows, stratify=y[rows] if classifier else None, **split
+        )
+    except ValueError:  # a class too small to stratify
+        fit_rows, val_rows = train_test_split(rows, **split)
     hybrid._set_target_moments(y[fit_rows], weights[fit_rows])
     X_fit, X_val = _safe_indexing(X, fit_rows), _safe_indexing(X, val_rows)
 
