@@ -193,16 +193,18 @@ _engines_lock = threading.Lock()
 # A pooled engine is looked up in the registry once per model, whose
 # predictions then take no lock to find it; the model keeps it alive.
 _OWN_ENGINE = "_skdeepmine_engine"
+# The model's adapted_state_key when its fingerprint was taken.
+_ADAPTED_STATE = "_skdeepmine_adapted_state"
 
 
 def engine_for(model):
     """Return the engine that serves ``model``'s architecture."""
     engine = model.__dict__.get(_OWN_ENGINE)
     if engine is not None:
-        key = model.__dict__.get("_skdeepmine_fingerprint") or ""
         # A preprocessing layer adapted again since the lookup: its
         # statistics are its engine's (tests/test_adapted_layers.py).
-        if " adapted " not in key or key.endswith(adapted_state_key(model)):
+        adapted = model.__dict__.get(_ADAPTED_STATE)
+        if not adapted or adapted == adapted_state_key(model):
             return engine
         forget_engine(model)
     key = getattr(model, "_skdeepmine_fingerprint", None)
@@ -211,6 +213,7 @@ def engine_for(model):
         if key is not None:
             key = key + repr(_input_spec(model))
         model._skdeepmine_fingerprint = key or ""
+        object.__setattr__(model, _ADAPTED_STATE, adapted_state_key(model) if key else "")
     with _engines_lock:
         if not key:
             engine = getattr(model, _OWN_ENGINE, None)
