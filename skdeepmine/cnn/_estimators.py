@@ -3,7 +3,6 @@
 import os
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
