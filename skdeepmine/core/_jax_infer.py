@@ -112,6 +112,10 @@ def compile_jax_infer(template, split, independent_rows):
         own += 1
         # Stored outside Keras's attribute tracking (as _compiled._variables).
         state[_OWN] = own_call(model) if own >= OWN_CALL_AFTER and may_own else own
+        return shared_call(model)
+
+    def shared_call(model):
+        """The shared function on ``model``'s weights: ``f(x)``."""
         weights = split(model)
         return lambda x: shared(*weights, x)
 
@@ -133,11 +137,7 @@ def compile_jax_infer(template, split, independent_rows):
     else:
         def infer_jax(model, x):
             rows = len(x)
-            if rows <= PAD_ROWS:
-                call = small_call(model)
-            else:
-                weights = split(model)
-                call = lambda x: shared(*weights, x)  # noqa: E731
+            call = small_call(model) if rows <= PAD_ROWS else shared_call(model)
             if not rows & (rows - 1):  # a power of two (or none): as it is
                 return np.array(call(x))  # np.asarray's is read-only
             outputs = run(call, x)
