@@ -178,3 +178,34 @@ def test_values_beyond_float32s_range_are_refused_not_predicted_as_nan():
     with pytest.raises(ValueError, match="beyond float32's range"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the scaler's own overflow
         clf.fit(np.vstack([X, [[1e39, 0.0, 0.0]]]), np.append(y, 1))
+
+
+class _Pending:
+    """Outputs of a computation that is still running (a JAX array's protocol)."""
+
+    def __init__(self, polls_until_ready):
+        self.polls = 0
+        self.polls_until_ready = polls_until_ready
+
+    def is_ready(self):
+        self.polls += 1
+        return self.polls > self.polls_until_ready
+
+    def __array__(self, dtype=None, copy=None):
+        return np.arange(3.0)
+
+
+def test_small_outputs_are_polled_for_then_waited_for_and_large_ones_waited_for_at_once():
+    # core/_jax_infer.fetch: polling spares a small prediction the worker
+    # thread's wake-up; it is bounded, and then the read blocks as before.
+    from skdeepmine.core import _jax_infer
+
+    soon = _Pending(polls_until_ready=5)
+    assert _jax_infer.fetch(soon, rows=1).tolist() == [0.0, 1.0, 2.0]
+    assert soon.polls == 6  # stopped polling once ready
+    never = _Pending(polls_until_ready=10**12)
+    assert _jax_infer.fetch(never, rows=_jax_infer.PAD_ROWS).tolist() == [0.0, 1.0, 2.0]
+    assert never.polls > 1  # polled until the deadline, then read
+    large = _Pending(polls_until_ready=10**12)
+    assert _jax_infer.fetch(large, rows=_jax_infer.PAD_ROWS + 1).tolist() == [0.0, 1.0, 2.0]
+    assert large.polls == 0

@@ -419,7 +419,9 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         # unchanged (_validation.validated_fast).
         X_fast = validated_fast(self, X) if "model_" in self.__dict__ else None
         if X_fast is not None:
-            return predict_raw(self.model_, X_fast.reshape((len(X_fast),) + self.input_shape_))
+            if X_fast.shape[1:] != self.input_shape_:  # e.g. flat rows into signals
+                X_fast = X_fast.reshape((len(X_fast),) + tuple(self.input_shape_))
+            return predict_raw(self.model_, X_fast)
         check_is_fitted(self)
         X = validate_X(self, X, reset=False)
         x = X.reshape((len(X),) + self.input_shape_)

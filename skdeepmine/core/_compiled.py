@@ -19,6 +19,8 @@ eagerly.  ``total`` is the batch's weighted loss sum: the training loop
 divides by the sum of the weights itself.
 """
 
+import operator
+
 import numpy as np
 
 from ._backend import backend_name, get_keras
@@ -74,8 +76,12 @@ def _value_reader(template):
     """
     variables = template.variables
     if variables and all(getattr(v, "_value", None) is v.value for v in variables):
-        return lambda variables: [v._value for v in variables]
-    return lambda variables: [v.value for v in variables]
+        read = lambda variables: [v._value for v in variables]  # noqa: E731
+        read.value = operator.attrgetter("_value")
+    else:
+        read = lambda variables: [v.value for v in variables]  # noqa: E731
+        read.value = operator.attrgetter("value")
+    return read
 
 
 def _weight_split(template):

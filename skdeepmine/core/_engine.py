@@ -341,21 +341,27 @@ def _carry_adapted_state(layer, copy):
             copy.load_assets(folder)
 
 
-_INPUT_DTYPE = "_skdeepmine_input_dtype"
+_PLAN = "_skdeepmine_predict_plan"
 
 
-def _input_dtype(model):
-    """The NumPy dtype of ``model``'s input, looked up once per model.
+def _predict_plan(model, sample_shape):
+    """``(sample_shape, dtype, rows)``: ``model``'s input dtype and chunk rows for such samples.
 
-    Stored outside Keras's attribute tracking, as ``_compiled._variables``
-    stores the variables: ``model.inputs`` is a property (and on PyTorch a
-    module attribute lookup) at every prediction otherwise.
+    Stored on the model for the sample shape of its last prediction, outside
+    Keras's attribute tracking (as ``_compiled._variables`` stores the
+    variables): ``model.inputs`` is a property (and on PyTorch a module
+    attribute lookup), and working the chunk out again cost a 1-row JAX
+    prediction 3 microseconds (benchmarks/bench_core.py).
     """
-    found = model.__dict__.get(_INPUT_DTYPE)
-    if found is None:
-        found = np.dtype(model.inputs[0].dtype)
-        object.__setattr__(model, _INPUT_DTYPE, found)
-    return found
+    plan = model.__dict__.get(_PLAN)
+    if plan is None or plan[0] != sample_shape:
+        dtype = np.dtype(model.inputs[0].dtype)
+        row_bytes = max(dtype.itemsize * math.prod(sample_shape), 1)
+        rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
+        # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).
+        plan = (sample_shape, dtype, 1 << (rows.bit_length() - 1))
+        object.__setattr__(model, _PLAN, plan)
+    return plan
 
 
 def predict_raw(model, X):
@@ -367,13 +373,7 @@ def predict_raw(model, X):
     """
     engine = engine_for(model)
     X = np.asarray(X)
-    dtype = _input_dtype(model)
-    # Plain Python arithmetic: NumPy's prod and clip on these scalars cost
-    # several microseconds of a 1-row prediction.
-    row_bytes = max(dtype.itemsize * math.prod(X.shape[1:]), 1)
-    rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
-    # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).
-    rows = 1 << (rows.bit_length() - 1)
+    _, dtype, rows = _predict_plan(model, X.shape[1:])
     if len(X) <= rows:
         return engine.infer(model, as_network_dtype(X, dtype))
     parts = [

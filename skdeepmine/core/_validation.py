@@ -76,6 +76,8 @@ def validate_X(estimator, X, *, reset, y=NO_Y, y_kwargs=None):
 
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+# The ufuncs' reductions, without the array methods' Python wrappers.
+_MINIMUM, _MAXIMUM = np.minimum.reduce, np.maximum.reduce
 
 
 def validated_fast(estimator, X):
@@ -108,7 +110,7 @@ def validated_fast(estimator, X):
     got = None
     if state.get("_value_range") is not None:
         # The range the scale warning compares; NaN and inf show in it.
-        got = float(X.min()), float(X.max())
+        got = float(_MINIMUM(X, None)), float(_MAXIMUM(X, None))
         if not (math.isfinite(got[0]) and math.isfinite(got[1])):
             return None
     elif not _all_finite(X):
