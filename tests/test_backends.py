@@ -177,6 +177,30 @@ WRITE = textwrap.dedent("""
         assert "TensorFlow backend" in str(exc), exc
     else:
         raise AssertionError("gradients ran on jax")
+    # A float64 network fitted on TensorFlow loads here as the float32
+    # network JAX computes (core/_jax_float64.py), with one warning where
+    # JAX gave one per variable, and refuses values beyond float32's range
+    # (they once made its outputs NaN).
+    import os
+    import warnings
+
+    if os.path.exists(folder + "/tensorflow64.pkl"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with open(folder + "/tensorflow64.pkl", "rb") as handle:
+                network64 = pickle.load(handle)
+            x64 = np.load(folder + "/tensorflow64_X.npy")
+            predicted = network64.predict(x64)
+        messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+        assert len(messages) == 1 and "loaded as a float32 network" in messages[0], messages
+        assert network64.model_.inputs[0].dtype == "float32"
+        np.testing.assert_allclose(predicted, np.load(folder + "/tensorflow64.npy"), rtol=1e-5, atol=1e-6)
+        try:
+            network64.predict(np.full((1, x64.shape[1]), 1e39))
+        except ValueError as exc:
+            assert "float32's range" in str(exc), exc
+        else:
+            raise AssertionError("1e39 predicted by a float32 network")
     print("written")
 """)
 
@@ -214,7 +238,7 @@ LOAD = textwrap.dedent("""
     if os.path.exists(folder + "/tensorflow64.pkl"):
         with open(folder + "/tensorflow64.pkl", "rb") as handle:
             network64 = pickle.load(handle)
-        x64 = saved["X"]
+        x64 = np.load(folder + "/tensorflow64_X.npy")
         np.testing.assert_allclose(network64.predict(x64), np.load(folder + "/tensorflow64.npy"),
                                    rtol=1e-5, atol=1e-6)
     if backend != "tensorflow" and os.path.exists(folder + "/tensorflow64.pkl"):
@@ -230,23 +254,25 @@ LOAD = textwrap.dedent("""
 
 def test_files_written_on_jax_load_and_predict_alike_on_torch_and_tensorflow(tmp_path):
     _skip_unless_installed("jax")
+    # The suite's own backend writes a float64 network (dtype="auto" on
+    # float64 X), which the JAX child loads too.
+    from skdeepmine import DenseNetworkRegressor
+    from skdeepmine.core._backend import backend_name
+
+    if backend_name() == "tensorflow":
+        X = np.random.RandomState(1).normal(size=(40, 4))
+        network64 = DenseNetworkRegressor(hidden_units=(4,), epochs=1, random_state=0)
+        network64.fit(X, X[:, 0])
+        assert network64.model_.inputs[0].dtype == "float64"
+        np.save(tmp_path / "tensorflow64_X.npy", X)
+        np.save(tmp_path / "tensorflow64.npy", network64.predict(X))
+        with open(tmp_path / "tensorflow64.pkl", "wb") as handle:
+            pickle.dump(network64, handle)
     written = subprocess.run(
         [sys.executable, "-c", WRITE, str(tmp_path)], env=_child_env("jax"),
         capture_output=True, text=True, timeout=600,
     )
     assert written.returncode == 0, written.stderr[-3000:]
-    # The suite's own backend writes a float64 network (dtype="auto" on float64 X).
-    from skdeepmine import DenseNetworkRegressor
-    from skdeepmine.core._backend import backend_name
-
-    if backend_name() == "tensorflow":
-        X = np.load(tmp_path / "outputs.npz")["X"]
-        network64 = DenseNetworkRegressor(hidden_units=(4,), epochs=1, random_state=0)
-        network64.fit(X, X[:, 0])
-        assert network64.model_.inputs[0].dtype == "float64"
-        np.save(tmp_path / "tensorflow64.npy", network64.predict(X))
-        with open(tmp_path / "tensorflow64.pkl", "wb") as handle:
-            pickle.dump(network64, handle)
     for backend in ("torch", "tensorflow"):
         if importlib.util.find_spec(backend) is None:
             continue

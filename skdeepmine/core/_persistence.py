@@ -28,6 +28,7 @@ import warnings
 
 from .._version import __version__
 from ._backend import get_keras
+from ._jax_float64 import NARROWED, jax_without_float64, narrow_float64_archive
 from ._seeding import preserved_global_random_state
 
 VERSION_KEY = "_skdeepmine_version"
@@ -141,6 +142,7 @@ class SerializedKerasModel:
             with open(path, "wb") as handle:
                 handle.write(payload)
             try:
+                narrowed = jax_without_float64() and narrow_float64_archive(path)
                 with preserved_global_random_state(), warnings.catch_warnings():
                     # A compiled network whose optimizer never stepped saves
                     # only its step count and learning rate: nothing is lost
@@ -148,7 +150,7 @@ class SerializedKerasModel:
                     warnings.filterwarnings(
                         "ignore", category=UserWarning, message=_UNBUILT_OPTIMIZER
                     )
-                    return keras.saving.load_model(
+                    model = keras.saving.load_model(
                         path, compile=bool(getattr(self, "compiled", False)),
                         safe_mode=True,
                     )
@@ -160,6 +162,9 @@ class SerializedKerasModel:
                     "never deserialises because that could run arbitrary code. "
                     f"Keras said: {type(exc).__name__}: {exc}"
                 ) from exc
+        if narrowed:
+            warnings.warn(NARROWED.format(owner=owner), UserWarning, stacklevel=2)
+        return model
 
 
 class SerializedKerasObject:
