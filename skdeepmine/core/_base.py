@@ -20,6 +20,7 @@ from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing, weights_restored_on_failure
 from ._backend import backend_name, get_keras
 from ._engine import copy_network, forget_engine, predict_raw, trainable_layout
+from ._jax_float64 import computed_dtype
 from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
@@ -242,7 +243,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         if is_image_paths(X):  # read a batch at a time by the training loop
             x = X.reshape((len(X),) + input_shape)
         else:
-            x = as_network_dtype(np.asarray(X), np.dtype(dtype)).reshape((len(X),) + input_shape)
+            x = as_network_dtype(np.asarray(X), computed_dtype(dtype)).reshape((len(X),) + input_shape)
         y = self._loss_target(y, model, loss)
         w = weights.astype(dtype)
         train_data, validation_data = (x, y, w), None

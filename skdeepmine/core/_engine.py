@@ -36,6 +36,7 @@ import numpy as np
 
 from ._backend import get_keras
 from ._compiled import compile_call, compile_infer, layers_within, to_numpy
+from ._jax_float64 import computed_dtype
 from ._seeding import preserved_global_random_state
 from ._validation import as_network_dtype
 
@@ -355,7 +356,7 @@ def _predict_plan(model, sample_shape):
     """
     plan = model.__dict__.get(_PLAN)
     if plan is None or plan[0] != sample_shape:
-        dtype = np.dtype(model.inputs[0].dtype)
+        dtype = computed_dtype(model.inputs[0].dtype)
         row_bytes = max(dtype.itemsize * math.prod(sample_shape), 1)
         rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
         # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).

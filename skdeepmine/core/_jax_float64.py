@@ -21,6 +21,8 @@ import json
 import os
 import zipfile
 
+import numpy as np
+
 # Keras's dtype policy classes, as their configurations name them.
 _POLICIES = {"DTypePolicy", "FloatDTypePolicy"}
 
@@ -42,6 +44,19 @@ def jax_without_float64():
     import jax
 
     return not jax.config.read("jax_enable_x64")
+
+
+def computed_dtype(dtype):
+    """The NumPy dtype a network whose inputs are ``dtype`` computes in here.
+
+    float64 on JAX outside its 64-bit mode is float32: X is cast (and
+    checked against float32's range) before JAX would truncate it unchecked.
+    A user's own float64 network (``model=``) meets this at fit and predict.
+    """
+    dtype = np.dtype(dtype)
+    if dtype == np.float64 and jax_without_float64():
+        return np.dtype(np.float32)
+    return dtype
 
 
 def _narrowed(node):
