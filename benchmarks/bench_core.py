@@ -21,6 +21,7 @@ Run with::
         [--backends tensorflow,jax,torch] [--quick] [--torch-compile]
     .venv/bin/python benchmarks/bench_core.py --only precision   # float32/float64 rows
     .venv/bin/python benchmarks/bench_core.py --only predict     # predict latencies
+    .venv/bin/python benchmarks/bench_core.py --only memory      # memory after 1, 50, 100 fits
     .venv/bin/python benchmarks/bench_core.py --defaults   # benchmarks/_cnn_defaults.py
 
 Latencies are the best of five medians (wall clock); fit times are wall
@@ -516,6 +517,16 @@ def fmt(value, digits=2):
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def memory_rows(add, get, results, backends):
+    for kind, what in (("skdeepmine", "skdeepmine"), ("plain", "plain Keras")):
+        for n in sorted(results[backends[0]]["memory"][kind], key=int):
+            add(f"resident memory after {n} fits (MB)", what,
+                [get(["memory", kind, n], b) for b in backends], 0)
+        first, last = "1", max(results[backends[0]]["memory"][kind], key=int)
+        add(f"growth from fit 1 to {last} (MB)", what,
+            [get(["memory", kind, last], b) - get(["memory", kind, first], b) for b in backends], 0)
+
+
 def build_rows(results, args):
     backends = list(results)
     rows = []
@@ -539,6 +550,9 @@ def build_rows(results, args):
 
     if args.only == "precision":
         precision_rows(add, get, backends, args)
+        return rows, ("measure", "implementation", *backends)
+    if args.only == "memory":
+        memory_rows(add, get, results, backends)
         return rows, ("measure", "implementation", *backends)
     labels = {"skdeepmine": "skdeepmine, first fit", "skdeepmine refit": "skdeepmine, refit (step compiled)",
               "plain": "plain model.fit",
@@ -602,13 +616,7 @@ def build_rows(results, args):
     if args.only == "predict":
         return rows, ("measure", "implementation", *backends)
 
-    for kind, what in (("skdeepmine", "skdeepmine"), ("plain", "plain Keras")):
-        for n in sorted(results[backends[0]]["memory"][kind], key=int):
-            add(f"resident memory after {n} fits (MB)", what,
-                [get(["memory", kind, n], b) for b in backends], 0)
-        first, last = "1", max(results[backends[0]]["memory"][kind], key=int)
-        add(f"growth from fit 1 to {last} (MB)", what,
-            [get(["memory", kind, last], b) - get(["memory", kind, first], b) for b in backends], 0)
+    memory_rows(add, get, results, backends)
 
     for kind, what in (("skdeepmine", "skdeepmine (unpickle + predict_proba)"),
                        ("plain", "plain Keras (load_model + predict)")):
@@ -656,8 +664,8 @@ def main():
                         help="comma-separated Keras backends (uninstalled ones are skipped)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 2 epochs, 5,000 rows, 5 fits, no torch.compile")
-    parser.add_argument("--only", choices=["precision", "predict"], default=None,
-                        help="print only the float32/float64 rows, or only the predict latencies")
+    parser.add_argument("--only", choices=["precision", "predict", "memory"], default=None,
+                        help="print only the float32/float64 rows, the predict latencies, or memory over --fits fits")
     parser.add_argument("--defaults", action="store_true",
                         help="run benchmarks/_cnn_defaults.py's table instead")
     parser.add_argument("--json", default=None, help="also write the raw results to this file")
@@ -679,11 +687,13 @@ def main():
     if args.from_json:
         with open(args.from_json) as handle:
             results = json.load(handle)
+    if args.only == "memory":  # no timing: other work may run beside it
+        results = {backend: {"backend": backend} for backend in backends}
     for backend in backends:
         if backend not in results:
             print(f"running {backend} ...", file=sys.stderr, flush=True)
             results[backend] = json.loads(json.dumps(run_backend(backend, args)))
-    if args.only is None:
+    if args.only in (None, "memory"):
         missing = [b for b in backends if "memory" not in results[b]]
         print(f"memory over {args.fits} fits: {', '.join(missing)} ...", file=sys.stderr, flush=True)
         for (backend, kind), rss in run_memory(missing, args.fits).items():
