@@ -9,7 +9,7 @@ from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
-from skdeepmine.features import NeuralFeatureExtractor
+from skdeepmine.features import DenseNetworkClassifier, NeuralFeatureExtractor
 from skdeepmine.hybrid import HybridClassifier, HybridRegressor
 from skdeepmine.hybrid._blend import choose_weight, resolve_strategy
 
@@ -101,6 +101,13 @@ def test_default_hybrid_blends_and_given_extractors_keep_the_feature_stacking():
         hybrid.predict_proba(frame)
     assert hybrid.final_strategy_ in ("blend", "network") and hybrid.network_weight_ >= 0.5
     assert hybrid.feature_names_in_.tolist() == frame.columns.tolist()
+    # Its network is DenseNetworkClassifier() with every default, seeded from
+    # random_state as fit draws the parts' seeds; the blend's fifths of epochs
+    # and warm start (_blend.py) do not stay in its parameters.
+    network = hybrid.extractor_.network_
+    assert type(network) is DenseNetworkClassifier
+    seed = int(np.random.RandomState(0).randint(2**31 - 1, size=3)[0])
+    assert network.get_params() == DenseNetworkClassifier(random_state=seed).get_params()
     # The network carries the blend, whose trees are then the default trees'
     # first fit: stopped early on the 40 held-out rows, its validation rows.
     trees = hybrid.estimator_
