@@ -191,6 +191,28 @@ def test_identifiers_are_left_out_of_the_models_and_drop_removes_a_column(tmp_pa
     assert_one_error_line(status, err, "every feature looks like an identifier ('customer_id')")
 
 
+def test_a_saved_index_is_left_out_of_the_models_like_an_identifier(tmp_path, capsys):
+    # A noise target, rows sorted by it, saved with pandas' index: the index
+    # ("Unnamed: 0") alone predicted the target (a tree scored 0.995).
+    rng = np.random.RandomState(2)
+    n = 100
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                          "y": rng.choice(["x", "z"], size=n)})
+    frame.sort_values("y").reset_index(drop=True).to_csv(tmp_path / "leak.csv")
+    assert list(identifier_columns(pd.read_csv(tmp_path / "leak.csv"))) == ["Unnamed: 0"]
+    status = main(["report", str(tmp_path / "leak.csv"), "--target", "y", "--models", "tree",
+                   "--cv", "2", "--output", str(tmp_path / "leak.html")])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    assert "left out of the models as identifier: Unnamed: 0" in out
+    score = float(re.search(r"Decision tree: balanced accuracy ([0-9.]+)", out).group(1))
+    assert score < 0.7, out  # chance, not the row order
+    page = (tmp_path / "leak.html").read_text(encoding="utf-8")
+    assert "Identifier column: Unnamed: 0" in page and "Unnamed: 0 counts the rows" in page
+    assert "Looked for identifier columns" not in page
+    assert "<b>Left out of the models:</b> Unnamed: 0 (identifiers)" in page
+
+
 # ------------------------------------------------- encodings and separators
 CHINESE = pd.DataFrame({
     "客户编号": ["C001", "C002", "C003"], "城市": ["北京", "上海", "广州"],

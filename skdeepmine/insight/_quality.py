@@ -218,21 +218,35 @@ def identifier_columns(frame):
     ``IDENTIFIER_SHARE`` of them do (unnamed numbers may be counts or
     amounts, which are distinct too).  Rows repeated exactly (a batch sent
     twice) count once, so duplicates do not hide an identifier.  Date and
-    free-text columns (values with spaces) are not identifiers.
+    free-text columns (values with spaces) are not identifiers.  A column
+    that counts the rows (:func:`row_number_columns`, such as the index
+    pandas' ``to_csv`` saves as ``Unnamed: 0``) is one whatever its name.
+
+    This is the one rule for "left out of the models": the data miners
+    test, cluster and shuffle none of these columns, and the ``skdeepmine``
+    command trains no model on them.
 
     Returns
     -------
     identifiers : dict
-        ``{column: {"distinct_share", "n_levels", "named"}}`` in column order.
+        ``{column: {"distinct_share", "n_levels", "named", "counts_rows"}}``
+        in column order; row counters also have ``"first"`` and ``"last"``.
     """
     if frame.shape[1] == 0 or len(frame) == 0:
         return {}
+    counters = row_number_columns(frame)
     row_keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     found = {}
     for column, dtype in frame.dtypes.items():
+        if column in counters:
+            found[column] = {"distinct_share": 1.0, "n_levels": counters[column]["n"],
+                             "named": bool(IDENTIFIER_NAME.search(str(column))),
+                             "counts_rows": True, "first": counters[column]["first"],
+                             "last": counters[column]["last"]}
+            continue
         if (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
                 and not IDENTIFIER_NAME.search(str(column))):
-            continue  # unnamed numbers are never identifiers (checked first: wide tables)
+            continue  # other unnamed numbers are never identifiers (checked first: wide tables)
         values = frame[column]
         present = values.notna().to_numpy()
         if present.sum() < 2:
@@ -253,7 +267,42 @@ def identifier_columns(frame):
             if text.str.contains(r"\s", regex=True).mean() > 0.1 or _looks_like_dates(text):
                 continue
         found[column] = {"distinct_share": min(1.0, share), "n_levels": n_levels,
-                         "named": named}
+                         "named": named, "counts_rows": False}
+    return found
+
+
+#: A column counts the rows when it has at least this many values ...
+ROW_NUMBER_MIN_VALUES = 20
+
+
+def row_number_columns(frame):
+    """Numeric columns that count the rows: whole numbers rising in steps of 1.
+
+    An index saved along with the data (pandas' ``to_csv`` does by default)
+    looks like a feature to a model, and trees happily split on it: on rows
+    sorted by the target it predicts the target.  Missing values are passed
+    over; at least ``ROW_NUMBER_MIN_VALUES`` values must be present.
+
+    Returns
+    -------
+    counters : dict
+        ``{column: {"first", "last", "n"}}`` in column order.
+    """
+    found = {}
+    if frame.columns.has_duplicates:
+        return found
+    for column, dtype in frame.dtypes.items():
+        if dtype.kind not in "iuf":
+            continue
+        values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        values = values[~np.isnan(values)]
+        # Cheap tests first (wide tables); steps of 1 from a whole number are whole.
+        if (len(values) < ROW_NUMBER_MIN_VALUES or values[1] - values[0] != 1
+                or values[0] != np.round(values[0])):
+            continue
+        if np.all(np.diff(values) == 1):
+            found[column] = {"first": int(values[0]),
+                             "last": int(values[-1]), "n": len(values)}
     return found
 
 
@@ -274,6 +323,7 @@ def find_identifiers(data):
         return []
     columns = list(found)
     reasons = [
+        f"{c} (counts the rows)" if found[c]["counts_rows"] and not found[c]["named"] else
         f"{c} ({'named as an identifier, ' if found[c]['named'] else ''}"
         f"{found[c]['n_levels']} distinct values, {percent(found[c]['distinct_share'])} "
         "of the distinct rows)"
@@ -356,37 +406,30 @@ def _looks_like_dates(values):
 
 
 def find_row_numbers(data):
-    """Numeric columns counting rows (distinct, increasing integers); strength 1.
+    """Columns counting rows (:func:`row_number_columns`); strength 1.
 
-    An index saved along with the data (pandas' ``to_csv`` does by default)
-    looks like a feature to a model, and trees happily split on it.
+    They are identifiers too (:func:`identifier_columns`), left out of
+    everything but this check and :func:`find_identifiers`; those named as
+    identifiers (``序号``, ``customer_id``) are left to the latter alone.
     """
     findings = []
-    identifiers = _identifiers(data)
-    columns, values = _float_columns(data.frame)
-    fractional = {c for c, f in zip(columns, np.any(
-        (values != np.round(values)) & ~np.isnan(values), axis=0)) if f}
-    for column in data.numeric:
-        if column in identifiers or column in fractional:
-            continue  # an identifier (reported as such), or not whole numbers
-        values = data.frame[column].dropna().to_numpy()
-        if len(values) < 20 or np.any(values != np.round(values)):
+    for column, found in _identifiers(data).items():
+        if not found["counts_rows"] or found["named"]:
             continue
-        steps = np.diff(values)
-        if np.all(steps == 1):
-            findings.append(Insight(
-                kind="data_quality",
-                name="row_number_column",
-                title=f"{column} counts the rows",
-                message=(
-                    f"{column} runs {number(values[0])}, {number(values[1])}, ... "
-                    f"{number(values[-1])} in steps of 1: a row number or saved index, "
-                    "not a measurement. Drop it (read_csv(index_col=0) if it is the "
-                    "index) so that models cannot learn the row order."
-                ),
-                strength=1.0,
-                evidence={"column": column, "first": values[0], "last": values[-1]},
-            ))
+        first, last = found["first"], found["last"]
+        findings.append(Insight(
+            kind="data_quality",
+            name="row_number_column",
+            title=f"{column} counts the rows",
+            message=(
+                f"{column} runs {number(first)}, {number(first + 1)}, ... "
+                f"{number(last)} in steps of 1: a row number or saved index, "
+                "not a measurement. Drop it (read_csv(index_col=0) if it is the "
+                "index) so that models cannot learn the row order."
+            ),
+            strength=1.0,
+            evidence={"column": column, "first": first, "last": last},
+        ))
     return findings
 
 
