@@ -185,6 +185,22 @@ def test_noise_features_show_no_relationship(task):
     assert related.title == "No feature shows a relation to target"
 
 
+def test_kruskal_wallis_effect_of_noise_does_not_grow_with_the_number_of_classes():
+    # 19 classes of 10 rows (an integer score read as classes): noise columns
+    # averaged an effect of 0.29 and 45% of them read "moderate" (>= 0.3).
+    rng = np.random.RandomState(0)
+    y = np.repeat(np.arange(19), 10)
+    X = pd.DataFrame(rng.normal(size=(190, 60)), columns=[f"n{i}" for i in range(60)])
+    X["signal"] = y + rng.normal(scale=4.0, size=190)  # rank correlation ~0.8 with y
+    found = findings(X, y, kinds=["relationships"], task="classification")
+    tests = {t["column"]: t for t in found["related_features"][0].evidence["tests"]}
+    noise = np.array([tests[f"n{i}"]["effect"] for i in range(60)])
+    assert noise.mean() < 0.15 and np.mean(noise >= 0.3) < 0.1
+    assert tests["n0"]["measure"] == "Kruskal-Wallis eta"
+    assert [c for c, t in tests.items() if t["related"]] == ["signal"]
+    assert tests["signal"]["effect"] > 0.5  # strong, as rho ~0.8 would read
+
+
 def test_categorical_feature_and_regression_target_use_kruskal_wallis():
     rng = np.random.RandomState(0)
     X = clean_frame(n=400)
@@ -192,7 +208,7 @@ def test_categorical_feature_and_regression_target_use_kruskal_wallis():
     y = X["shop"].map({"north": 10.0, "south": 20.0, "east": 30.0}) + rng.normal(size=400)
     found = findings(X, y, kinds=["relationships"])["related_features"][0]
     top = found.evidence["tests"][0]
-    assert top["column"] == "shop" and top["measure"] == "Kruskal-Wallis epsilon"
+    assert top["column"] == "shop" and top["measure"] == "Kruskal-Wallis eta"
     assert top["effect"] > 0.9
     assert "median target 30 for shop = east vs 10 for shop = north" in found.message.replace(
         "30.1", "30").replace("30.0", "30").replace("9.95", "10").replace("10.1", "10") or (

@@ -26,7 +26,7 @@ ALPHA = 0.05
 REDUNDANT_ASSOCIATION = 0.9
 
 #: Effect sizes on a [0, 1] scale (|rank-biserial r|, |Spearman rho|,
-#: Cramer's V, sqrt(epsilon^2)) from which a relation is weak, moderate, strong
+#: Cramer's V, Kruskal-Wallis eta) from which a relation is weak, moderate, strong
 #: (Cohen's conventions for correlations).
 EFFECT_BANDS = (0.1, 0.3, 0.5)
 

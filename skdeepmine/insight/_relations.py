@@ -43,11 +43,11 @@ BLOCK = 2000
 
 MEASURES = {
     ("numeric", "binary"): "rank-biserial r",
-    ("numeric", "classes"): "Kruskal-Wallis epsilon",
+    ("numeric", "classes"): "Kruskal-Wallis eta",
     ("numeric", "regression"): "Spearman rho",
     ("categorical", "binary"): "Cramer's V",
     ("categorical", "classes"): "Cramer's V",
-    ("categorical", "regression"): "Kruskal-Wallis epsilon",
+    ("categorical", "regression"): "Kruskal-Wallis eta",
 }
 
 
@@ -242,7 +242,7 @@ def find_related_features(data):
     """Features related to each target; strength = the largest effect size.
 
     Effect sizes lie in [0, 1]: |rank-biserial r| (numeric feature, two
-    classes), sqrt(epsilon^2) of Kruskal-Wallis (more classes, or a
+    classes), bias-corrected eta of Kruskal-Wallis (more classes, or a
     categorical feature and a numeric target), |Spearman rho| (numeric
     feature and target), Cramer's V (categorical feature and classes).
     A target with no related feature gets a finding of strength 0.

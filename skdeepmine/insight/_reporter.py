@@ -94,7 +94,7 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
     ``1 - minority / majority`` for class imbalance; ``|skewness| / 5`` for a
     skewed target; the largest effect size among the related features
     (the absolute rank-biserial r or Spearman rho, Cramer's V or
-    Kruskal-Wallis epsilon, each in [0, 1]); the strongest redundant pair's association; a
+    Kruskal-Wallis eta, each in [0, 1]); the strongest redundant pair's association; a
     rule's certainty factor times its recall; the clustering's silhouette;
     ``1 - components / features`` for PCA; the share of outlier rows over 25%.
     A finding of strength 0 says that a miner looked and found nothing

@@ -66,7 +66,8 @@ def kruskal(matrix, groups, rng):
     """Kruskal-Wallis of each column of ``matrix`` (no NaN) across ``groups``.
 
     Returns ``(p, effect)``: for two groups the rank-biserial r (positive when
-    the second group's values are higher), else sqrt(epsilon^2).  Groups
+    the second group's values are higher), else eta, the square root of
+    eta^2 = (H - k + 1) / (n - k) clipped at 0 (:func:`kruskal_eta`).  Groups
     smaller than ``MIN_ASYMPTOTIC_GROUP`` rows get permutation p-values.
     Constant columns get NaN.
     """
@@ -89,9 +90,23 @@ def kruskal(matrix, groups, rng):
         means = sums / counts[:, None]
         effect = 2.0 * (means[1] - means[0]) / n
     else:
-        effect = np.sqrt(np.clip(h / (n - 1), 0.0, 1.0))
+        effect = kruskal_eta(h, k, n)
     p = np.where(np.isfinite(h), p, np.nan)
     return p, np.where(np.isfinite(h), effect, np.nan)
+
+
+def kruskal_eta(h, k, n):
+    """Effect size of Kruskal-Wallis ``h`` over ``k`` groups of ``n`` rows, in [0, 1].
+
+    sqrt(eta^2) with eta^2 = (H - k + 1) / (n - k) clipped at 0: the share
+    of rank variance between the groups, less what ``k`` groups of noise
+    explain (H averages k - 1 under independence), so it reads on the
+    correlation scale of ``EFFECT_BANDS`` whatever ``k``.  The uncorrected
+    sqrt(H / (n - 1)) averaged 0.29 on noise columns against 19 classes of
+    200 rows, 45% of them "moderate" (tests/test_insight_findings.py).
+    """
+    eta_squared = (np.asarray(h, dtype=float) - k + 1.0) / max(n - k, 1)
+    return np.sqrt(np.clip(eta_squared, 0.0, 1.0))
 
 
 def spearman(matrix, y):
