@@ -124,10 +124,37 @@ def test_blending_hybrid_reports_its_networks_weight_not_deep_features(tmp_path)
     assert f"{round(100 * w)}%" in weight.title and "deep" not in weight.message
     assert "DecisionTreeClassifier" in weight.message and "probabilities" in weight.message
     verdict = ("network alone" if w == 1 else "DecisionTreeClassifier alone" if w == 0
-               else "Both parts contribute")
+               else "does not show that each part adds accuracy")
     assert verdict in weight.message
     report.to_html(tmp_path / "zh.html", lang="zh")
     assert "网络承载了混合模型" in (tmp_path / "zh.html").read_text(encoding="utf-8")
+
+
+def test_a_blend_weight_from_a_tie_is_not_called_evidence_that_both_parts_help():
+    # Parts that predict the same classes on the held-out rows tie at every
+    # weight and get 50%: the finding once said "Both parts contribute".
+    from skdeepmine.hybrid._blend import choose_weight
+    from skdeepmine.insight._model import find_blend_weight
+
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, 40)
+    network = np.where(np.eye(2)[y] == 1, 0.9, 0.1)  # right on every row
+    estimator = np.where(np.eye(2)[y] == 1, 0.7, 0.3)  # the same classes, less sure
+    weight = choose_weight(network, estimator, y, None, classifier=True)
+    assert weight == 0.5
+
+    class Blend:  # what the finding reads of a fitted blending hybrid
+        network_weight_, final_strategy_ = weight, "blend"
+        estimator_ = DecisionTreeClassifier()
+
+        def predict_proba(self, X):
+            raise AssertionError("not called")
+
+    finding = find_blend_weight(Blend())[0]
+    assert "Both parts contribute" not in finding.message
+    assert "does not show that each part adds accuracy" in finding.message
+    del Blend.predict_proba  # a regressor: a middle weight beat both parts' errors
+    assert "both parts contribute" in find_blend_weight(Blend())[0].message
 
 
 def test_reporter_fits_a_clone_of_an_unfitted_extractor():

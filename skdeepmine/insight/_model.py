@@ -425,14 +425,23 @@ def find_deep_share(estimator):
 def find_blend_weight(hybrid):
     """For a blending hybrid: the weight of its network's predictions against its estimator's.
 
-    Strength is the network's weight.
+    Strength is the network's weight.  A classifier's weight between 0 and
+    1 is not evidence that both parts help: the blend keeps both when
+    neither is right on significantly more held-out rows, and among weights
+    of equal held-out accuracy takes the one nearest 0.5, so parts that
+    predict the same classes on those rows get 50% (``choose_weight`` in
+    skdeepmine/hybrid/_blend.py; tests/test_insight_model.py).  A
+    regressor's weight between 0 and 1 had a lower held-out squared error
+    than either part alone.
     """
     weight = float(hybrid.network_weight_)
+    classifier = hasattr(hybrid, "predict_proba")
     verdict = ("blend_weight.network" if weight == 1.0 else "blend_weight.estimator"
-               if weight == 0.0 else "blend_weight.both")
+               if weight == 0.0 else "blend_weight.kept_both" if classifier
+               else "blend_weight.both")
     params = {"network": weight, "estimator_weight": 1.0 - weight,
               "estimator": type(hybrid.estimator_).__name__,
-              "what": ("blend_weight.probabilities" if hasattr(hybrid, "predict_proba")
+              "what": ("blend_weight.probabilities" if classifier
                        else "blend_weight.values", {})}
     return [Insight(
         kind="model",

@@ -249,7 +249,16 @@ EN = {
     "blend_weight.estimator": (
         "The network did not help on those rows: the {estimator} alone predicts."
     ),
-    "blend_weight.both": "Both parts contribute.",
+    "blend_weight.both": (
+        "On those rows the mix had a lower squared error than either part alone: both "
+        "parts contribute."
+    ),
+    "blend_weight.kept_both": (
+        "Neither part was right on clearly more of those rows, so both are kept; among "
+        "weights of equal accuracy the one nearest an even mix is chosen, so this weight "
+        "does not show that each part adds accuracy (the parts may predict the same "
+        "classes)."
+    ),
     "blend_weight.probabilities": "probabilities",
     "blend_weight.values": "values",
     # ------------------------------------- generic "checked, nothing found"

@@ -179,7 +179,12 @@ ZH = {
     ),
     "blend_weight.network": "{estimator} 在这些行上没有帮助：只用网络预测。",
     "blend_weight.estimator": "网络在这些行上没有帮助：只用 {estimator} 预测。",
-    "blend_weight.both": "两部分都有贡献。",
+    "blend_weight.both": "在这些行上，混合的平方误差低于任一部分单独的误差：两部分都有贡献。",
+    "blend_weight.kept_both": (
+        "在这些行上没有哪一部分明显预测正确得更多，所以两部分都保留；准确率相同的权重中选最"
+        "接近各半的一个，因此这个权重并不说明每一部分都提高了准确率（两部分可能预测出相同"
+        "的类别）。"
+    ),
     "blend_weight.probabilities": "概率",
     "blend_weight.values": "值",
     "checked.title": "已检查：{what:t}",
