@@ -205,12 +205,27 @@ def test_a_saved_index_is_left_out_of_the_models_like_an_identifier(tmp_path, ca
     out, err = capsys.readouterr()
     assert status == 0 and err == ""
     assert "left out of the models as identifier: Unnamed: 0" in out
+    assert "Cross-validating 1 model (2-fold)" in out
     score = float(re.search(r"Decision tree: balanced accuracy ([0-9.]+)", out).group(1))
     assert score < 0.7, out  # chance, not the row order
     page = (tmp_path / "leak.html").read_text(encoding="utf-8")
     assert "Identifier column: Unnamed: 0" in page and "Unnamed: 0 counts the rows" in page
     assert "Looked for identifier columns" not in page
     assert "<b>Left out of the models:</b> Unnamed: 0 (identifiers)" in page
+
+
+def test_an_integer_target_with_a_rare_value_names_it_plainly_and_suggests_regression(
+        tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    score = np.r_[np.repeat(np.arange(1, 20), 6), [20, 20]]  # 20 values, "20" twice
+    pd.DataFrame({"a": rng.normal(size=len(score)), "score": score}).to_csv(
+        tmp_path / "score.csv", index=False)
+    status, _, err = run([str(tmp_path / "score.csv"), "--target", "score", "--cv", "3",
+                          "--models", "tree", "--quiet"], capsys)
+    # It read "class np.int64(20) of 'score' ...", with no word on regression.
+    assert_one_error_line(status, err, "class 20 of 'score' has only 2 row(s); 3-fold")
+    assert err.rstrip().endswith("if 'score' is a quantity with 20 values rather than "
+                                 "classes, use --task regression)")
 
 
 # ------------------------------------------------- encodings and separators

@@ -225,6 +225,14 @@ def test_monotone_twins_and_recoded_categories_are_redundant_pairs():
     assert set(pairs) == {("a", "exp_a"), ("state", "code")}
     assert pairs[("a", "exp_a")]["association"] == pytest.approx(1.0)
     assert pairs[("state", "code")]["measure"] == "cramer_v"
+    assert "q <= 2e-123):" in found.message  # the larger q of the two pairs
+
+
+def test_a_q_value_below_the_smallest_float_reads_q_below_1e_300():
+    X = clean_frame()
+    X["twice_a"] = 2 * X["a"] + 1e-9 * X["b"]  # q underflows: it read "q <= <1e-300"
+    found = findings(X, kinds=["relationships"])["redundant_features"][0]
+    assert "(association at least 0.90, q < 1e-300): a ~ twice_a." in found.message
 
 
 def test_independent_features_are_not_redundant():

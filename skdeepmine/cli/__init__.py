@@ -256,7 +256,8 @@ def _run_report(args, progress):
 
     keys = args.models or list(MODEL_NAMES)
     models = candidates(task, epochs=args.epochs, random_state=args.random_state, keys=keys)
-    progress.step(f"Cross-validating {len(models)} models ({args.cv}-fold)")
+    progress.step(f"Cross-validating {len(models)} model{'s' * (len(models) > 1)} "
+                  f"({args.cv}-fold)")
     features = X.drop(columns=identifiers)
     screening = (f"the models saw the {MAX_MODEL_FEATURES} of {features.shape[1]} features "
                  "most related to the target (univariate F-test inside each training fold)"

@@ -248,7 +248,8 @@ def infer_task(y, task, target):
     if y.nunique() < 2:
         what = "class" if task == "classification" else "value"
         raise InputError(
-            f"the target {target!r} has a single {what} ({y.iloc[0]!r}): nothing to predict"
+            f"the target {target!r} has a single {what} ({_shown(y.iloc[0])}): nothing to "
+            "predict"
         )
     return task
 
@@ -264,11 +265,21 @@ def check_folds(y, task, cv, target):
     if task == "classification":
         counts = y.value_counts()
         if counts.iloc[-1] < cv:
+            from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+            numeric = is_numeric_dtype(y) and not is_bool_dtype(y)
             raise InputError(
-                f"class {counts.index[-1]!r} of {target!r} has only {counts.iloc[-1]} "
+                f"class {_shown(counts.index[-1])} of {target!r} has only {counts.iloc[-1]} "
                 f"row(s); {cv}-fold stratified cross-validation needs {cv} per class "
-                "(lower --cv or drop that class)"
+                "(lower --cv or drop that class"
+                + (f"; if {target!r} is a quantity with {len(counts)} values rather than "
+                   "classes, use --task regression)" if numeric else ")")
             )
+
+
+def _shown(value):
+    """A label as a user wrote it: 20, not np.int64(20); text quoted."""
+    return repr(value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value)
 
 
 #: Numeric features beyond this magnitude are clipped to it.  The trees and

@@ -17,7 +17,7 @@ EN = {
     ),
     "relations.feature": (
         "{column}: {band:word} and {certainty:word} ({measure} {effect:.2f}, "
-        "q = {q:p})"
+        "q {q:=p})"
     ),
     "contrast.rate_quarters": (
         "{target} = {cls} in {high:pct} of the rows in the highest quarter of {column} "
@@ -43,13 +43,13 @@ EN = {
     "relations.none.title": "No feature shows a relation to {target}",
     "relations.none": (
         "{n_tested} features were tested against {target}; none passes the "
-        "false-discovery control at {alpha:pct} (smallest q = {q_min:p}). With "
+        "false-discovery control at {alpha:pct} (smallest q {q_min:=p}). With "
         "{n_rows} rows, weak relations can go unseen."
     ),
     "redundant.title": "{n_pairs:n|redundant feature pair|redundant feature pairs}",
     "redundant": (
         "{n_pairs:n|pair|pairs} of features move together (association at least "
-        "{threshold:.2f}, q <= {q_max:p}): {groups:groups}. Keeping one per group loses little "
+        "{threshold:.2f}, q {q_max:<=p}): {groups:groups}. Keeping one per group loses little "
         "information and makes importances easier to read: correlated features "
         "share, and hide, each other's importance (the model's grouped permutation "
         "importance shuffles each group together)."
@@ -63,7 +63,7 @@ EN = {
     "rule.title": "When {conditions:and}, then {consequent}",
     "rule": (
         "{confidence:pct} of the rows with {conditions:and} have {consequent}, "
-        "against {base:pct} over all rows (lift {lift:.2f}, q = {q:p}); the rule "
+        "against {base:pct} over all rows (lift {lift:.2f}, q {q:=p}); the rule "
         "covers {support:pct} of the rows (support), {covered} of {n_rows}, and "
         "{recall:pct} of those with {consequent}."
     ),

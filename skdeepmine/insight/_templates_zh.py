@@ -10,7 +10,7 @@ ZH = {
         "对全部 {n_tests} 个检验做 Benjamini-Hochberg 校正，错误发现率 {alpha:pct}）。"
     ),
     "relations.feature": (
-        "{column}：{band:word}且{certainty:word}（{measure} {effect:.2f}，q = {q:p}）"
+        "{column}：{band:word}且{certainty:word}（{measure} {effect:.2f}，q {q:=p}）"
     ),
     "contrast.rate_quarters": (
         "{column} 最高四分之一（>= {high_edge:num}）的行中 {target} = {cls} 占 "
@@ -35,11 +35,11 @@ ZH = {
     "relations.none.title": "没有特征与 {target} 相关",
     "relations.none": (
         "对 {target} 检验了 {n_tested} 个特征，在错误发现率 {alpha:pct} 的控制下"
-        "没有一个显著（最小 q = {q_min:p}）。只有 {n_rows} 行时，弱关系可能无法察觉。"
+        "没有一个显著（最小 q {q_min:=p}）。只有 {n_rows} 行时，弱关系可能无法察觉。"
     ),
     "redundant.title": "{n_pairs} 对冗余特征",
     "redundant": (
-        "{n_pairs} 对特征同步变化（关联度至少 {threshold:.2f}，q <= {q_max:p}）：{groups:groups}。"
+        "{n_pairs} 对特征同步变化（关联度至少 {threshold:.2f}，q {q_max:<=p}）：{groups:groups}。"
         "每组只保留一个几乎不损失信息，并使重要性更易解读：相关特征会分摊并掩盖彼此的"
         "重要性（模型的分组置换重要性会把每组一起打乱）。"
     ),
@@ -48,7 +48,7 @@ ZH = {
     "rule.title": "当 {conditions:and} 时，{consequent}",
     "rule": (
         "满足 {conditions:and} 的行中有 {confidence:pct} 为 {consequent}，"
-        "全体行中为 {base:pct}（提升度 {lift:.2f}，q = {q:p}）；该规则覆盖 "
+        "全体行中为 {base:pct}（提升度 {lift:.2f}，q {q:=p}）；该规则覆盖 "
         "{support:pct} 的行（支持度），即 {n_rows} 行中的 {covered} 行，"
         "以及 {consequent} 行中的 {recall:pct}。"
     ),

@@ -105,6 +105,9 @@ class _Formatter(string.Formatter):
             return number(value)
         if spec == "p":
             return p_value(value)
+        if spec in ("=p", "<=p"):  # "q {q:=p}": "q = 0.03", or "q < 1e-300" when tiny
+            shown = p_value(value)
+            return shown.replace("<", "< ") if shown.startswith("<") else f"{spec[:-1]} {shown}"
         if spec in ("list", "list3"):
             items = [render(*v, lang) if _is_template(v) else v for v in value]
             return names(items, 5 if spec == "list" else 3, lang)
