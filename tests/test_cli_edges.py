@@ -200,6 +200,12 @@ def test_a_saved_index_is_left_out_of_the_models_like_an_identifier(tmp_path, ca
                           "y": rng.choice(["x", "z"], size=n)})
     frame.sort_values("y").reset_index(drop=True).to_csv(tmp_path / "leak.csv")
     assert list(identifier_columns(pd.read_csv(tmp_path / "leak.csv"))) == ["Unnamed: 0"]
+    # Shuffled after sorting (the index still carries the target's order), or
+    # with rows left out: no longer counting the rows, still pandas' saved index.
+    frame.sort_values("y").sample(frac=1, random_state=0).iloc[5:].to_csv(
+        tmp_path / "shuffled.csv")
+    shuffled = identifier_columns(pd.read_csv(tmp_path / "shuffled.csv"))
+    assert list(shuffled) == ["Unnamed: 0"] and shuffled["Unnamed: 0"]["saved_index"]
     status = main(["report", str(tmp_path / "leak.csv"), "--target", "y", "--models", "tree",
                    "--cv", "2", "--output", str(tmp_path / "leak.html")])
     out, err = capsys.readouterr()

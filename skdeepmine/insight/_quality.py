@@ -26,6 +26,13 @@ IDENTIFIER_NAME = re.compile(
     r"|编号|序号|标识|账号|ＩＤ"
 )
 
+#: Names pandas gives a saved index: ``to_csv`` writes it under an empty
+#: header, read back as "Unnamed: 0" ("Unnamed: 0.1" when saved twice);
+#: ``reset_index`` names it "index" or "level_0".  Such a column is an
+#: identifier as if named so, even shuffled (rows sorted by the target,
+#: then shuffled and saved with their index, still carry the target's order).
+SAVED_INDEX_NAME = re.compile(r"^(?:Unnamed: 0(?:\.\d+)?|index|level_0)$")
+
 #: A column is an identifier when its distinct values cover at least this
 #: share of the distinct rows (exact repeats of a whole row count once) ...
 IDENTIFIER_SHARE = 0.95
@@ -220,7 +227,9 @@ def identifier_columns(frame):
     twice) count once, so duplicates do not hide an identifier.  Date and
     free-text columns (values with spaces) are not identifiers.  A column
     that counts the rows (:func:`row_number_columns`, such as the index
-    pandas' ``to_csv`` saves as ``Unnamed: 0``) is one whatever its name.
+    pandas' ``to_csv`` saves as ``Unnamed: 0``) is one whatever its name,
+    and one named as pandas names a saved index (``SAVED_INDEX_NAME``) is one
+    as if named as an identifier.
 
     This is the one rule for "left out of the models": the data miners
     test, cluster and shuffle none of these columns, and the ``skdeepmine``
@@ -229,8 +238,9 @@ def identifier_columns(frame):
     Returns
     -------
     identifiers : dict
-        ``{column: {"distinct_share", "n_levels", "named", "counts_rows"}}``
-        in column order; row counters also have ``"first"`` and ``"last"``.
+        ``{column: {"distinct_share", "n_levels", "named", "saved_index",
+        "counts_rows"}}`` in column order; row counters also have ``"first"``
+        and ``"last"``.
     """
     if frame.shape[1] == 0 or len(frame) == 0:
         return {}
@@ -238,36 +248,38 @@ def identifier_columns(frame):
     row_keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     found = {}
     for column, dtype in frame.dtypes.items():
+        named = bool(IDENTIFIER_NAME.search(str(column)))
+        saved_index = bool(SAVED_INDEX_NAME.match(str(column)))
         if column in counters:
             found[column] = {"distinct_share": 1.0, "n_levels": counters[column]["n"],
-                             "named": bool(IDENTIFIER_NAME.search(str(column))),
+                             "named": named, "saved_index": saved_index,
                              "counts_rows": True, "first": counters[column]["first"],
                              "last": counters[column]["last"]}
             continue
         if (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-                and not IDENTIFIER_NAME.search(str(column))):
+                and not named and not saved_index):
             continue  # other unnamed numbers are never identifiers (checked first: wide tables)
         values = frame[column]
         present = values.notna().to_numpy()
         if present.sum() < 2:
             continue
         kept = values[present]
-        named = bool(IDENTIFIER_NAME.search(str(column)))
         numeric = pd.api.types.is_numeric_dtype(kept) and not pd.api.types.is_bool_dtype(kept)
         if numeric:
             as_float = kept.to_numpy(dtype=float)
-            if not named or not np.all(as_float == np.round(as_float)):
+            if not (named or saved_index) or not np.all(as_float == np.round(as_float)):
                 continue
         n_levels = int(kept.nunique())
         share = n_levels / len(np.unique(row_keys[present]))
-        if share < (NAMED_IDENTIFIER_SHARE if named else IDENTIFIER_SHARE) or n_levels < 3:
+        if (share < (NAMED_IDENTIFIER_SHARE if named or saved_index else IDENTIFIER_SHARE)
+                or n_levels < 3):
             continue
         if not numeric:
             text = kept.astype(str)
             if text.str.contains(r"\s", regex=True).mean() > 0.1 or _looks_like_dates(text):
                 continue
         found[column] = {"distinct_share": min(1.0, share), "n_levels": n_levels,
-                         "named": named, "counts_rows": False}
+                         "named": named, "saved_index": saved_index, "counts_rows": False}
     return found
 
 
@@ -325,6 +337,7 @@ def find_identifiers(data):
     reasons = [
         f"{c} (counts the rows)" if found[c]["counts_rows"] and not found[c]["named"] else
         f"{c} ({'named as an identifier, ' if found[c]['named'] else ''}"
+        f"{'named as pandas names a saved index, ' if found[c]['saved_index'] else ''}"
         f"{found[c]['n_levels']} distinct values, {percent(found[c]['distinct_share'])} "
         "of the distinct rows)"
         for c in columns
