@@ -301,11 +301,14 @@ def row_number_columns(frame):
         ``{column: {"first", "last", "n"}}`` in column order.
     """
     found = {}
-    if frame.columns.has_duplicates:
+    columns = [c for c, dtype in frame.dtypes.items() if dtype.kind in "iuf"]
+    if frame.columns.has_duplicates or len(frame) < ROW_NUMBER_MIN_VALUES or not columns:
         return found
-    for column, dtype in frame.dtypes.items():
-        if dtype.kind not in "iuf":
-            continue
+    # The first two rows rule out most columns at once (wide tables:
+    # benchmarks/bench_wide.py); a missing value there defers to the full check.
+    head = frame.iloc[:2][columns].to_numpy(dtype=float, na_value=np.nan)
+    maybe = np.isnan(head).any(axis=0) | (head[1] - head[0] == 1)
+    for column in (c for c, keep in zip(columns, maybe) if keep):
         values = frame[column].to_numpy(dtype=float, na_value=np.nan)
         values = values[~np.isnan(values)]
         # Cheap tests first (wide tables); steps of 1 from a whole number are whole.
