@@ -7,8 +7,9 @@ and on two 10-class 1-D benchmarks of 4,000 training and 4,000 test signals
 of length 40, drawn afresh for each of the repeats: ``benchmarks/_signals.py``
 (whole waveforms, "signals") and ``benchmarks/_signals_motifs.py`` (short
 motifs anywhere in the window, "motifs"); beside the old default
-(``batch_norm=False, global_pooling=None, kernel_size=3,
-label_smoothing=0``), variants of the signal default (signals only), a
+(``filters=(32, 64), batch_norm=False, global_pooling=None,
+kernel_size=3, label_smoothing=0``), variants of the signal default
+(signals only; ``--signals-only --rows CNN`` prints its ablation table), a
 plain Keras network of the old default's shape, scikit-learn's
 MLPClassifier, HistGradientBoosting and kNN, and template matching that
 knows how the signals were made (their ceiling).  Fit times are the
@@ -42,7 +43,11 @@ import _signals_motifs  # noqa: E402
 SIGNAL_BENCHMARKS = {"signals": _signals, "motifs": _signals_motifs}
 
 # The default before issue 13, on images and signals alike.
-OLD_DEFAULT = dict(batch_norm=False, global_pooling=None, kernel_size=3, label_smoothing=0.0)
+OLD_DEFAULT = dict(filters=(32, 64), batch_norm=False, global_pooling=None, kernel_size=3,
+                   label_smoothing=0.0)
+# The signal default before the pooled head (the first issue-13 change):
+# kernels of 7 and smoothing, on two blocks whose map is flattened.
+FLAT_SIGNAL_DEFAULT = dict(filters=(32, 64), global_pooling=None)
 
 
 def digits():
@@ -106,13 +111,25 @@ def models():
         "CNNClassifier() (new default)": lambda s: CNNClassifier(random_state=s),
         "CNNClassifier(old default)": lambda s: CNNClassifier(random_state=s, **OLD_DEFAULT),
         # Variants of the signal default (signals only: on images "auto"
-        # means kernel_size=3 and no label smoothing).
+        # means two blocks, kernel_size=3 and no label smoothing).
+        "CNNClassifier(filters=(32, 64), global_pooling=None) (flat default)": lambda s: (
+            CNNClassifier(random_state=s, **FLAT_SIGNAL_DEFAULT)),
+        "CNNClassifier(global_pooling=None)": lambda s: CNNClassifier(
+            random_state=s, global_pooling=None),
+        "CNNClassifier(global_pooling='max')": lambda s: CNNClassifier(
+            random_state=s, global_pooling="max"),
+        "CNNClassifier(global_pooling='avg')": lambda s: CNNClassifier(
+            random_state=s, global_pooling="avg"),
+        "CNNClassifier(filters=(32, 64))": lambda s: CNNClassifier(
+            random_state=s, filters=(32, 64)),
         "CNNClassifier(kernel_size=3)": lambda s: CNNClassifier(random_state=s, kernel_size=3),
         "CNNClassifier(label_smoothing=0)": lambda s: CNNClassifier(
             random_state=s, label_smoothing=0.0),
-        "CNNClassifier(dropout=0.3)": lambda s: CNNClassifier(random_state=s, dropout=0.3),
-        "CNNClassifier(batch_norm=True, global_pooling='avg')": lambda s: CNNClassifier(
-            random_state=s, batch_norm=True, global_pooling="avg"),
+        "CNNClassifier(dropout=0.1)": lambda s: CNNClassifier(random_state=s, dropout=0.1),
+        "CNNClassifier(batch_norm=True)": lambda s: CNNClassifier(
+            random_state=s, batch_norm=True),
+        "CNNClassifier(early_stopping=True, epochs=100)": lambda s: CNNClassifier(
+            random_state=s, early_stopping=True, epochs=100),
         "plain Keras, old default's shape": PlainKeras,
         "MLPClassifier()": lambda s: MLPClassifier(random_state=s),
         "HistGradientBoostingClassifier()": lambda s: HistGradientBoostingClassifier(random_state=s),
@@ -122,10 +139,16 @@ def models():
 
 
 SIGNALS_ONLY = {
+    "CNNClassifier(filters=(32, 64), global_pooling=None) (flat default)",
+    "CNNClassifier(global_pooling=None)",
+    "CNNClassifier(global_pooling='max')",
+    "CNNClassifier(global_pooling='avg')",
+    "CNNClassifier(filters=(32, 64))",
     "CNNClassifier(kernel_size=3)",
     "CNNClassifier(label_smoothing=0)",
-    "CNNClassifier(dropout=0.3)",
-    "CNNClassifier(batch_norm=True, global_pooling='avg')",
+    "CNNClassifier(dropout=0.1)",
+    "CNNClassifier(batch_norm=True)",
+    "CNNClassifier(early_stopping=True, epochs=100)",
 }
 
 

@@ -148,9 +148,15 @@ def build_backbone_cnn(meta, params, n_outputs, output_activation, augmentation_
         # own ``output`` belongs to its inner graph, so Grad-CAM and
         # activations read this layer instead.
         x = keras.layers.Identity(name="backbone_features")(x)
-        pool = (keras.layers.GlobalMaxPooling2D if params["global_pooling"] == "max"
-                else keras.layers.GlobalAveragePooling2D)
-        x = pool(name="global_pool")(x)
+        if params["global_pooling"] == "avg_max":
+            x = keras.layers.Concatenate(name="global_pool")([
+                keras.layers.GlobalAveragePooling2D(name="global_avg_pool")(x),
+                keras.layers.GlobalMaxPooling2D(name="global_max_pool")(x),
+            ])
+        else:
+            pool = (keras.layers.GlobalMaxPooling2D if params["global_pooling"] == "max"
+                    else keras.layers.GlobalAveragePooling2D)
+            x = pool(name="global_pool")(x)
     last = len(params["dense_units"]) - 1
     for index, units in enumerate(params["dense_units"]):
         name = "embedding" if index == last else f"dense_{index}"

@@ -68,8 +68,10 @@ _COMMON_PARAMS_DOC = """
         training to find them.  Prediction always raises: it must return one
         answer per sample.
 
-    filters : tuple of int, default=(32, 64)
-        Number of filters of each convolution block.
+    filters : tuple of int or "auto", default="auto"
+        Number of filters of each convolution block.  ``"auto"``: ``(32, 64)``;
+        ``(32, 64, 128)`` for :class:`CNNClassifier` on 1-D signals (see the
+        user guide's "Defaults" section).
 
     kernel_size : int or "auto", default="auto"
         Size of the convolution kernels.  ``"auto"``: 3 (3x3) for images, 7
@@ -94,12 +96,16 @@ _COMMON_PARAMS_DOC = """
     activation : str, default="relu"
         Activation of the hidden layers.
 
-    global_pooling : {"auto", None, "avg", "max"}, default="auto"
+    global_pooling : {"auto", None, "avg", "max", "avg_max"}, default="auto"
         How the last feature map becomes a vector: flattened (``None``; after
         further max-pooling while it holds more than 4,096 values, so that
-        large images do not build millions of dense weights), or pooled.
-        ``"auto"``: average pooling for images of at most 16x16 pixels,
-        flattened for larger images and 1-D signals.
+        large images do not build millions of dense weights), or pooled over
+        its positions: the average, the maximum, or both side by side
+        (``"avg_max"``, twice the filters of the last block).  Pooling
+        discards where in the map a pattern sits.  ``"auto"``: average
+        pooling for images of at most 16x16 pixels, flattened for larger
+        images; on 1-D signals ``"avg_max"`` for :class:`CNNClassifier`,
+        flattened for :class:`CNNRegressor`.
 
     rescale : float, default=None
         Factor applied to the inputs inside the network, as Keras's
@@ -167,14 +173,14 @@ class _BaseCNN(BaseKerasEstimator):
         "color_mode": [StrOptions({"rgb", "grayscale", "rgba"})],
         "crop_to_aspect_ratio": ["boolean"],
         "on_error": [StrOptions({"raise", "warn"})],
-        "filters": [tuple, list],
+        "filters": [tuple, list, StrOptions({"auto"})],
         "kernel_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
         "batch_norm": ["boolean", StrOptions({"auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_units": [tuple, list],
         "activation": [str],
-        "global_pooling": [StrOptions({"auto", "avg", "max"}), None],
+        "global_pooling": [StrOptions({"auto", "avg", "max", "avg_max"}), None],
         "rescale": [Real, None],
         "random_flip": [StrOptions({"horizontal", "vertical", "horizontal_and_vertical"}), None],
         "random_rotation": [Interval(Real, 0, None, closed="left")],
@@ -298,7 +304,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         color_mode="rgb",
         crop_to_aspect_ratio=False,
         on_error="raise",
-        filters=(32, 64),
+        filters="auto",
         kernel_size="auto",
         pool_size=2,
         batch_norm="auto",
@@ -375,7 +381,9 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.balanced_batches = balanced_batches
 
     def _build_network(self, meta):
-        return build_cnn(meta, self._cnn_params(), meta["n_classes_"], "softmax")
+        return build_cnn(
+            meta, self._cnn_params(), meta["n_classes_"], "softmax", pooled_signals=True
+        )
 
     def _default_loss(self, model):
         loss = super()._default_loss(model)
@@ -449,7 +457,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         color_mode="rgb",
         crop_to_aspect_ratio=False,
         on_error="raise",
-        filters=(32, 64),
+        filters="auto",
         kernel_size="auto",
         pool_size=2,
         batch_norm="auto",
