@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._doc_link import DocLinkMixin
 from ._atomic import all_or_nothing, weights_restored_on_failure
 from ._backend import backend_name, get_keras
+from ._batchnorm import batch_norm_start, correct_batch_norm
 from ._engine import copy_network, forget_engine, predict_raw, trainable_layout
 from ._jax_float64 import computed_dtype
 from ._paths import drop_unreadable, is_image_paths
@@ -255,25 +256,33 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         callbacks = list(self.callbacks or [])
         # A continued fit trains the fitted network; some trainers train it in
         # place (core/_engine.py), so a failure puts its weights back.
-        with weights_restored_on_failure(model if continuing else None), checkout_trainer(
-            model, optimizer_config, loss, target_spec, optimizer_state
-        ) as trainer:
-            records = train(
-                trainer,
-                train_data,
-                epochs=epochs,
-                batch_size=self.batch_size,
-                rng=np.random.RandomState(seed),
-                validation_data=validation_data,
-                score=self._validation_score,
-                n_iter_no_change=self.n_iter_no_change,
-                tol=self.tol,
-                verbose=self.verbose,
-                callbacks=callbacks,
-                metrics=self.metrics,
-                first_epoch=len(history),
-            )
-            optimizer_state = trainer.store(model)
+        start = None if continuing else batch_norm_start(model)
+        with weights_restored_on_failure(model if continuing else None):
+            with checkout_trainer(
+                model, optimizer_config, loss, target_spec, optimizer_state
+            ) as trainer:
+                records = train(
+                    trainer,
+                    train_data,
+                    epochs=epochs,
+                    batch_size=self.batch_size,
+                    rng=np.random.RandomState(seed),
+                    validation_data=validation_data,
+                    score=self._validation_score,
+                    n_iter_no_change=self.n_iter_no_change,
+                    tol=self.tol,
+                    verbose=self.verbose,
+                    callbacks=callbacks,
+                    metrics=self.metrics,
+                    first_epoch=len(history),
+                )
+                optimizer_state = trainer.store(model)
+            # The weights kept: the best epoch's under early stopping.
+            kept_epochs = len(records)
+            if validation_data is not None and records:
+                kept_epochs = int(np.argmin([r["val_loss"] for r in records])) + 1
+            if start is not None:  # a fit from the start (core/_batchnorm.py)
+                correct_batch_norm(start, kept_epochs * -(-len(train_data[0]) // self.batch_size))
 
         # Only now, with training done, does the estimator change: an
         # interrupted fit leaves it as it was.
