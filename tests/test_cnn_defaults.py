@@ -99,8 +99,10 @@ def test_label_smoothing_bounds_the_training_loss_and_early_stopping_scores():
     y = np.arange(40) % 2
     X = np.exp(-((np.arange(16) - 8.0) ** 2) / 4)[None] * np.where(y, 1.0, -1.0)[:, None]
     X = X + rng.normal(scale=0.05, size=X.shape)
+    # The flattened head (the signals' default pools) learns these fixed
+    # positions fastest: pooled, the unsmoothed loss ended at 0.23 on PyTorch.
     fast = dict(filters=(4,), dense_units=(8,), epochs=10, learning_rate=0.01,
-                batch_size=8, random_state=0)
+                batch_size=8, global_pooling=None, random_state=0)
     smooth = CNNClassifier(**fast).fit(X, y)
     plain = CNNClassifier(label_smoothing=0.0, **fast).fit(X, y)
     assert min(smooth.loss_curve_) > 0.198
