@@ -96,6 +96,24 @@ def test_image_size_int_16_bit_scaling_and_crop(tmp_path):
         load_image_folder(tmp_path, image_size=(4,))
 
 
+def test_32_bit_integer_images_keep_one_scale_or_are_refused(tmp_path):
+    # Each image's own maximum used to choose its scale: 255 read as 255, 256
+    # as 1, 60000 as 233 and 70000 as 0.
+    from skdeepmine.datasets._decode import UnreadableImageError, _to_8bit, decode_image
+
+    for value in (0, 200, 255):
+        Image.fromarray(np.full((2, 2), value, np.int32)).save(tmp_path / f"{value}.tif")
+        assert decode_image(tmp_path / f"{value}.tif", None)[0, 0, 0] == value
+    for value in (256, 60000, 70000):
+        Image.fromarray(np.full((2, 2), value, np.int32)).save(tmp_path / f"{value}.tif")
+        with pytest.raises(UnreadableImageError, match=f"{value}.tif.*32-bit integer pixels"):
+            decode_image(tmp_path / f"{value}.tif", None)
+    # A PNG holds at most 16 bits (older Pillow opened 16-bit PNGs as mode I).
+    png = Image.fromarray(np.array([[257 * 100, 100]], np.int32))
+    png.format = "PNG"
+    assert np.asarray(_to_8bit(png)).tolist() == [[100, 0]]
+
+
 def test_paths_without_decoding(three_classes):
     paths, y = load_image_folder(three_classes / "train", load_images=False, return_X_y=True)
     assert [os.path.basename(os.path.dirname(p)) for p in paths] == ["a", "a", "b", "b", "c", "c"]

@@ -45,20 +45,35 @@ def check_color_mode(color_mode):
 
 
 def _to_8bit(image):
-    """Scale 16- and 32-bit integer images to [0, 255]; ``convert`` would clip them."""
+    """Scale 16-bit integer images to [0, 255]; ``convert`` would clip them.
+
+    The scale is the file's, never the image's own values, so that two images
+    of one source keep their order of brightness.  16-bit modes (``I;16``),
+    and PNG files in Pillow's 32-bit mode ``I`` (PNG stores at most 16 bits;
+    older Pillow opened 16-bit PNGs as ``I``), map 65535 to 255.  Other
+    ``I`` images (32-bit TIFFs) do not say whether they hold 8-, 16- or
+    32-bit values: values within [0, 255] are read as 8-bit, others refused
+    (``decode_image`` names the file).  Choosing by each image's maximum made
+    256 darker than 255 and 70000 darker than 60000.
+    """
     from PIL import Image
 
-    if image.mode.startswith("I;16") or (image.mode == "I"):
-        pixels = np.asarray(image, dtype=np.float64)
-        if image.mode == "I" and pixels.max(initial=0) <= 255:
-            scale = 1.0
-        elif image.mode == "I" and pixels.max(initial=0) > 65535:
-            scale = 1.0 / 16843009.0  # (2**32 - 1) / 255
-        else:
-            scale = 1.0 / 257.0  # 65535 -> 255
-        pixels = np.clip(np.rint(pixels * scale), 0, 255).astype(np.uint8)
-        return Image.fromarray(pixels, mode="L")
-    return image
+    if not (image.mode.startswith("I;16") or image.mode == "I"):
+        return image
+    pixels = np.asarray(image, dtype=np.float64)
+    if image.mode == "I" and image.format != "PNG":
+        low, high = (float(pixels.min()), float(pixels.max())) if pixels.size else (0.0, 0.0)
+        if low < 0 or high > 255:
+            raise ValueError(
+                f"it holds 32-bit integer pixels (Pillow mode 'I') from {low:g} to "
+                f"{high:g}, whose scale (8-, 16- or 32-bit) the file does not say; "
+                "convert such images to 8- or 16-bit files first."
+            )
+        scale = 1.0
+    else:
+        scale = 1.0 / 257.0  # 65535 -> 255
+    pixels = np.clip(np.rint(pixels * scale), 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels, mode="L")
 
 
 def _crop_box(width, height, target_width, target_height):

@@ -50,7 +50,9 @@ def load_image_folder(
 
     color_mode : {"rgb", "grayscale", "rgba"}, default="rgb"
         Channels of the returned images: 3, 1 or 4.  16-bit images are scaled
-        to [0, 255].
+        to [0, 255]; 32-bit integer images (Pillow mode ``"I"``, other than
+        PNG) are read as 8-bit when their values lie in [0, 255] and refused
+        otherwise, as the file does not say their scale.
 
     classes : list of str, default=None
         The class names, in the order that numbers them (name ``classes[i]``
