@@ -141,6 +141,40 @@ def test_clusters_that_restate_a_binary_text_column_are_not_structure():
     assert clusters.title == "Clusters in the scaled features only restate plan"
 
 
+def test_clusters_that_restate_combinations_of_discrete_columns_are_not_structure():
+    # A review's table: one continuous column (with gaps), a city of 4 levels, a
+    # yes/no column, a constant and dates.  One-hot clustering found the 8
+    # city x member combinations as "8 clear clusters (silhouette 0.65)": each
+    # column alone matches them too loosely for the one-column rule.
+    rng = np.random.default_rng(5)
+    n = 200
+    X = pd.DataFrame({
+        "城市": pd.Categorical(rng.choice(["北京", "上海", "广州", "深圳"], n)),
+        "会员": rng.choice([True, False], n), "x": rng.normal(size=n), "常数": 1.0,
+        "日期": pd.date_range("2024-01-01", periods=n, freq="D").astype(str)})
+    X.loc[rng.choice(n, 20, replace=False), "x"] = np.nan
+    report = InsightReport.from_data(X, kinds=["structure"], random_state=0)
+    clusters = by_name(report)["clusters"][0]
+    assert clusters.strength == 0.0 and clusters in report.checked
+    assert clusters.evidence["k"] == 8 and clusters.evidence["silhouette"] > 0.5
+    assert sorted(clusters.evidence["restated_columns"]) == ["会员", "城市"]
+    assert clusters.evidence["ari"] == 1.0
+    names = clusters.title.removeprefix("Clusters in the scaled features only restate "
+                                        "combinations of ")
+    assert sorted(names.split(" and ")) == ["会员", "城市"]
+    assert "predict them (adjusted Rand index 1.00)" in clusters.message
+    assert clusters.localised("zh").title.endswith(" 的取值组合")
+    # Real clusters in two continuous columns still stand beside such columns.
+    blob = rng.integers(0, 3, n)
+    X = pd.DataFrame(np.array([[0, 0], [5, 5], [0, 5]])[blob] + rng.normal(size=(n, 2)),
+                     columns=["a", "b"])
+    X["城市"], X["会员"] = rng.choice(["北京", "上海", "广州", "深圳"], n), rng.random(n) < 0.5
+    clusters = by_name(InsightReport.from_data(X, kinds=["structure"],
+                                               random_state=0))["clusters"][0]
+    assert clusters.evidence["k"] == 3 and clusters.strength > 0.5
+    assert "restated_columns" not in clusters.evidence
+
+
 def twin_table(n=400, seed=0):
     rng = np.random.RandomState(seed)
     a = rng.normal(size=n)

@@ -96,6 +96,14 @@ EN = {
         "values of {column} (adjusted Rand index {ari:.2f}): no structure beyond "
         "that column."
     ),
+    "clusters.restated_combined.title": (
+        "Clusters in {space:word} only restate combinations of {columns:and}"
+    ),
+    "clusters.restated_combined": (
+        "K-means finds {k} clusters (silhouette {silhouette:.2f}), but the combinations "
+        "of the values of {columns:and} predict them (adjusted Rand index {ari:.2f}): "
+        "no structure beyond those columns."
+    ),
     "pca.title": "{needed} of {n_features} dimensions carry {target:pct} of the variance",
     "pca": (
         "{needed:n|principal component|principal components} {needed:pick|explains|explain} "

@@ -74,6 +74,11 @@ ZH = {
         "K-means 找到 {k} 个簇（轮廓系数 {silhouette:.2f}），但它们与 {column} 的取值"
         "一致（调整兰德指数 {ari:.2f}）：除该列外没有其他结构。"
     ),
+    "clusters.restated_combined.title": "{space:word}中的簇只是重现了 {columns:list} 的取值组合",
+    "clusters.restated_combined": (
+        "K-means 找到 {k} 个簇（轮廓系数 {silhouette:.2f}），但 {columns:list} 的取值组合"
+        "即可预测它们（调整兰德指数 {ari:.2f}）：除这些列外没有其他结构。"
+    ),
     "pca.title": "{n_features} 个维度中的 {needed} 个承载了 {target:pct} 的方差",
     "pca": (
         "{needed} 个主成分解释了 {n_features} 个标准化特征 {explained:pct} 的方差"
