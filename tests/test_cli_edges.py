@@ -226,6 +226,19 @@ def test_an_integer_target_with_a_rare_value_names_it_plainly_and_suggests_regre
                                  "classes, use --task regression)")
 
 
+def test_fewer_distinct_feature_rows_than_folds_give_one_line(tmp_path, capsys):
+    # Identical rows stay in one fold: two distinct rows cannot fill five
+    # folds, which raised scikit-learn's GroupKFold traceback (exit 1).
+    rng = np.random.RandomState(0)
+    group = rng.choice(["a", "b"], 60)
+    pd.DataFrame({"group": group, "y": np.where(group == "a", 1.0, 3.0) + rng.normal(0, 0.1, 60)}
+                 ).to_csv(tmp_path / "two.csv", index=False)
+    status, _, err = run([str(tmp_path / "two.csv"), "--target", "y", "--models", "tree",
+                          "--quiet"], capsys)
+    assert_one_error_line(status, err, "only 2 distinct row(s) among 60")
+    assert "use at most 2 folds" in err
+
+
 # ------------------------------------------------- encodings and separators
 CHINESE = pd.DataFrame({
     "客户编号": ["C001", "C002", "C003"], "城市": ["北京", "上海", "广州"],

@@ -4,6 +4,8 @@ import time
 
 import numpy as np
 
+from ._load import InputError
+
 #: Display names of the compared models, in the order they run (and their
 #: command-line keys for --models).
 MODEL_NAMES = {
@@ -163,8 +165,11 @@ def cross_validate(X, y, task, models, *, cv, random_state, progress):
 
     from ..insight._duplicates import cv_splits
 
-    folds, duplicate_rows = cv_splits(X, y, classification=task == "classification", cv=cv,
-                                      random_state=random_state)
+    try:
+        folds, duplicate_rows = cv_splits(X, y, classification=task == "classification", cv=cv,
+                                          random_state=random_state)
+    except ValueError as exc:
+        raise InputError(f"{exc} (--cv)") from exc
     scores = SCORES[task]
     results = {}
     for name, model in models.items():

@@ -39,6 +39,14 @@ def cv_splits(X, y, *, classification, cv, random_state):
         splitter = (StratifiedKFold if classification else KFold)(
             n_splits=cv, shuffle=True, random_state=random_state)
         return list(splitter.split(X, y)), 0
+    distinct = len(np.unique(groups))
+    if distinct < cv:
+        raise ValueError(
+            f"The features hold only {distinct} distinct row(s) among {len(groups)}, and "
+            f"identical rows stay in one fold, so they cannot fill {cv} folds: use at "
+            f"most {distinct} folds{'' if distinct >= 2 else ' (at least 2 are needed)'}, "
+            "or add features that tell the rows apart."
+        )
     splitter = (StratifiedGroupKFold if classification else GroupKFold)(
         n_splits=cv, shuffle=True, random_state=random_state)
     return list(splitter.split(X, y, groups)), n_duplicate_rows(groups)
