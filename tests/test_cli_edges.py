@@ -226,6 +226,22 @@ def test_an_integer_target_with_a_rare_value_names_it_plainly_and_suggests_regre
                                  "classes, use --task regression)")
 
 
+def test_a_numbering_with_gaps_is_an_identifier_and_years_are_data():
+    from skdeepmine.insight._quality import identifier_columns
+
+    rng = np.random.RandomState(0)
+    rows = pd.DataFrame({"y": rng.choice(["yes", "no"], 120)}).sort_values("y")
+    rows.insert(0, "No", np.arange(1, 121))
+    filtered = rows.drop(index=rows.index[rng.choice(120, 20, replace=False)])
+    # The filtered numbering still orders the sorted target: it once stayed
+    # a feature, and a tree split on it scored 1.0 on a noise target.
+    assert list(identifier_columns(filtered)) == ["No"]
+    years = pd.DataFrame({"year": np.arange(1960, 2025), "gdp": np.arange(65) * 3.0})
+    # Years rising by 1 once were left out as a row counter, and the target,
+    # linear in them, got R^2 below 0.
+    assert identifier_columns(years) == {}
+
+
 def test_fewer_distinct_feature_rows_than_folds_give_one_line(tmp_path, capsys):
     # Identical rows stay in one fold: two distinct rows cannot fill five
     # folds, which raised scikit-learn's GroupKFold traceback (exit 1).

@@ -285,15 +285,21 @@ def identifier_columns(frame):
 
 #: A column counts the rows when it has at least this many values ...
 ROW_NUMBER_MIN_VALUES = 20
+# The share of a numbering's numbers that may be missing (filtered rows).
+ROW_NUMBER_MAX_GAPS = 1 / 3
 
 
 def row_number_columns(frame):
-    """Numeric columns that count the rows: whole numbers rising in steps of 1.
+    """Numeric columns that number the rows: whole numbers rising from 0 or 1.
 
     An index saved along with the data (pandas' ``to_csv`` does by default)
     looks like a feature to a model, and trees happily split on it: on rows
-    sorted by the target it predicts the target.  Missing values are passed
-    over; at least ``ROW_NUMBER_MIN_VALUES`` values must be present.
+    sorted by the target it predicts the target.  A numbering starts at 0 or
+    1 and rises in steps of 1, with up to ``ROW_NUMBER_MAX_GAPS`` of its
+    numbers missing (rows filtered out after numbering).  A column rising
+    by 1 from elsewhere (years from 1960) is data, not a numbering.  Missing
+    values are passed over; at least ``ROW_NUMBER_MIN_VALUES`` values must
+    be present.
 
     Returns
     -------
@@ -307,15 +313,17 @@ def row_number_columns(frame):
     # The first two rows rule out most columns at once (wide tables:
     # benchmarks/bench_wide.py); a missing value there defers to the full check.
     head = frame.iloc[:2][columns].to_numpy(dtype=float, na_value=np.nan)
-    maybe = np.isnan(head).any(axis=0) | (head[1] - head[0] == 1)
+    maybe = np.isnan(head).any(axis=0) | (np.isin(head[0], (0.0, 1.0)) & (head[1] > head[0]))
     for column in (c for c, keep in zip(columns, maybe) if keep):
         values = frame[column].to_numpy(dtype=float, na_value=np.nan)
         values = values[~np.isnan(values)]
-        # Cheap tests first (wide tables); steps of 1 from a whole number are whole.
-        if (len(values) < ROW_NUMBER_MIN_VALUES or values[1] - values[0] != 1
-                or values[0] != np.round(values[0])):
+        # Cheap tests first (wide tables).
+        if len(values) < ROW_NUMBER_MIN_VALUES or values[0] not in (0.0, 1.0):
             continue
-        if np.all(np.diff(values) == 1):
+        steps = np.diff(values)
+        if (np.all(steps >= 1) and np.all(values == np.round(values))
+                and np.median(steps) == 1
+                and values[-1] - values[0] + 1 <= len(values) / (1 - ROW_NUMBER_MAX_GAPS)):
             found[column] = {"first": int(values[0]),
                              "last": int(values[-1]), "n": len(values)}
     return found
