@@ -178,7 +178,7 @@ WRITE = textwrap.dedent("""
     else:
         raise AssertionError("gradients ran on jax")
     # A float64 network fitted on TensorFlow loads here as the float32
-    # network JAX computes (core/_jax_float64.py), with one warning where
+    # network JAX computes (core/_float64.py), with one warning where
     # JAX gave one per variable, and refuses values beyond float32's range
     # (they once made its outputs NaN).
     import os
@@ -242,6 +242,14 @@ LOAD = textwrap.dedent("""
         np.testing.assert_allclose(network64.predict(x64), np.load(folder + "/tensorflow64.npy"),
                                    rtol=1e-5, atol=1e-6)
     if backend != "tensorflow" and os.path.exists(folder + "/tensorflow64.pkl"):
+        # Keras's batch normalisation computes in float32 here: values
+        # beyond its range are refused (they gave NaN), not predicted.
+        try:
+            network64.predict(np.full((1, x64.shape[1]), 1e39))
+        except ValueError as exc:
+            assert "float32's range" in str(exc), exc
+        else:
+            raise AssertionError("1e39 predicted by a float64 network on " + backend)
         try:
             network64.partial_fit(x64, x64[:, 0])
         except ValueError as exc:

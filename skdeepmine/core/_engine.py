@@ -36,7 +36,7 @@ import numpy as np
 
 from ._backend import get_keras
 from ._compiled import compile_call, compile_infer, layers_within, to_numpy
-from ._jax_float64 import computed_dtype
+from ._float64 import computed_dtype, float32_bound
 from ._seeding import preserved_global_random_state
 from ._validation import as_network_dtype
 
@@ -346,7 +346,9 @@ _PLAN = "_skdeepmine_predict_plan"
 
 
 def _predict_plan(model, sample_shape):
-    """``(sample_shape, dtype, rows)``: ``model``'s input dtype and chunk rows for such samples.
+    """``(sample_shape, dtype, rows, bound)``: ``model``'s input dtype, chunk rows and float32 bound.
+
+    ``bound``: ``_float64.float32_bound`` of the input dtype.
 
     Stored on the model for the sample shape of its last prediction, outside
     Keras's attribute tracking (as ``_compiled._variables`` stores the
@@ -360,7 +362,7 @@ def _predict_plan(model, sample_shape):
         row_bytes = max(dtype.itemsize * math.prod(sample_shape), 1)
         rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
         # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).
-        plan = (sample_shape, dtype, 1 << (rows.bit_length() - 1))
+        plan = (sample_shape, dtype, 1 << (rows.bit_length() - 1), float32_bound(dtype))
         object.__setattr__(model, _PLAN, plan)
     return plan
 
@@ -374,11 +376,11 @@ def predict_raw(model, X):
     """
     engine = engine_for(model)
     X = np.asarray(X)
-    _, dtype, rows = _predict_plan(model, X.shape[1:])
+    _, dtype, rows, bound = _predict_plan(model, X.shape[1:])
     if len(X) <= rows:
-        return engine.infer(model, as_network_dtype(X, dtype))
+        return engine.infer(model, as_network_dtype(X, dtype, bound))
     parts = [
-        engine.infer(model, as_network_dtype(X[start : start + rows], dtype))
+        engine.infer(model, as_network_dtype(X[start : start + rows], dtype, bound))
         for start in range(0, len(X), rows)
     ]
     return np.concatenate(parts)

@@ -28,7 +28,7 @@ import warnings
 
 from .._version import __version__
 from ._backend import get_keras
-from ._jax_float64 import NARROWED, jax_without_float64, narrow_float64_archive
+from ._float64 import NARROWED, jax_without_float64, narrow_float64_archive
 from ._seeding import preserved_global_random_state
 
 VERSION_KEY = "_skdeepmine_version"

@@ -132,26 +132,37 @@ def _all_finite(X):
         return math.isfinite(X.sum())
 
 
-def as_network_dtype(X, dtype):
+def as_network_dtype(X, dtype, bound=None):
     """Validated ``X`` in the float type ``dtype`` a network computes in.
 
     A float64 value beyond float32's range (about 3.4e38) would become
     infinite in a float32 network, whose outputs are then NaN: a prediction
     of NaN probabilities and an arbitrary class.  Such X is refused here.
     ``X`` is finite (validated); only a narrowing cast can overflow.
+    ``bound``: a narrower float type the network computes parts in
+    (``_float64.float32_bound``), whose range X must keep without a cast.
     """
+    if bound is not None and X.dtype.kind == "f" and X.dtype.itemsize > bound.itemsize and X.size:
+        largest = max(abs(float(_MAXIMUM(X, None))), abs(float(_MINIMUM(X, None))))
+        if largest > float(np.finfo(bound).max):
+            raise _beyond_range(largest, bound, f"{dtype}, but parts of it (batch "
+                                f"normalisation, softmax) compute in {bound} on this backend")
     if X.dtype == dtype:
         return X
     with np.errstate(over="ignore"):
         cast = X.astype(dtype)
     if X.dtype.kind == "f" and X.dtype.itemsize > dtype.itemsize and not _all_finite(cast):
-        largest = float(np.abs(X).max())
-        raise ValueError(
-            f"X holds values beyond {dtype}'s range (the largest magnitude is "
-            f"{largest:.3g}, above {float(np.finfo(dtype).max):.3g}); the network "
-            f"computes in {dtype}, where they would be infinite. Scale X first."
-        )
+        raise _beyond_range(float(np.abs(X).max()), dtype, str(dtype))
     return cast
+
+
+def _beyond_range(largest, dtype, computes_in):
+    return ValueError(
+        f"X holds values beyond {dtype}'s range (the largest magnitude is "
+        f"{largest:.3g}, above {float(np.finfo(dtype).max):.3g}); the network "
+        f"computes in {computes_in}, where they would be infinite. "
+        "Scale X first."
+    )
 
 
 def _value_range(estimator, X, reset, got=None):

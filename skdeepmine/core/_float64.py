@@ -1,20 +1,25 @@
-"""A float64 network loaded where JAX computes in float32 only.
+"""float64 networks off TensorFlow: computed partly or wholly in float32.
 
-Outside its 64-bit mode (``JAX_ENABLE_X64``), JAX makes every float64 array
-float32: a ``.keras`` file of a float64 network (``dtype="float64"`` or
-``"auto"`` on float64 X, fitted on TensorFlow) builds there with float32
+*On JAX outside its 64-bit mode* (``JAX_ENABLE_X64``) every float64 array
+becomes float32: a ``.keras`` file of a float64 network (``dtype="float64"``
+or ``"auto"`` on float64 X, fitted on TensorFlow) builds there with float32
 variables under float64 names, and JAX says so in a UserWarning for each
 variable and each traced call (79 for the digits CNN's load and first
-prediction).  Its inputs then reach JAX as float64 and are truncated there,
+prediction).  Its inputs reached JAX as float64 and were truncated there,
 past the check that refuses values beyond float32's range
 (``_validation.as_network_dtype``): a value of 1e39 became infinite, and the
-outputs NaN.
+outputs NaN.  So on such a JAX the file's configuration is narrowed to
+float32 before Keras reads it (the network is built as what JAX computes,
+its float64 weights rounded as they load, one warning says so), and a
+user's own float64 network gets X cast to float32 (:func:`computed_dtype`).
 
-So on such a JAX the file's configuration is narrowed to float32 before
-Keras reads it: the network is built as what JAX computes, its float64
-weights are rounded to float32 as they load, inputs are cast (and checked)
-as for any float32 network, and one warning says so.
-tests/test_backends.py loads a TensorFlow float64 network on JAX.
+*On PyTorch, and on JAX in its 64-bit mode*, a float64 network computes in
+float64 but Keras computes its batch normalisation and softmax in float32:
+1e39 gave NaN probabilities and class 0 there too.  X keeps its float64
+values, and values beyond float32's range are refused (:func:`float32_bound`).
+
+tests/test_backends.py loads a TensorFlow float64 network on JAX and on
+PyTorch; tests/test_precision.py fits a user's float64 network on each backend.
 """
 
 import json
@@ -57,6 +62,19 @@ def computed_dtype(dtype):
     if dtype == np.float64 and jax_without_float64():
         return np.dtype(np.float32)
     return dtype
+
+
+def float32_bound(dtype):
+    """float32's dtype when a network of input ``dtype`` computes parts in float32 here; else None.
+
+    float64 networks off TensorFlow (Keras's batch normalisation and softmax
+    on PyTorch and JAX): X is checked against float32's range, not cast.
+    """
+    from ._backend import backend_name
+
+    if np.dtype(dtype) == np.float64 and backend_name() != "tensorflow":
+        return np.dtype(np.float32)
+    return None
 
 
 def _narrowed(node):
