@@ -220,7 +220,7 @@ class _BaseCNN(BaseKerasEstimator):
                 "scale it may learn little. Standardise them first, e.g. "
                 "make_pipeline(StandardScaler(), CNNClassifier(...)) for flat rows, "
                 "or pass rescale.",
-                UserWarning, stacklevel=4,
+                UserWarning, stacklevel=6,
             )
 
     def _image_reading(self):
