@@ -242,6 +242,17 @@ def test_a_numbering_with_gaps_is_an_identifier_and_years_are_data():
     assert identifier_columns(years) == {}
 
 
+def test_an_image_folder_refuses_the_options_of_a_csv_report(tmp_path, capsys):
+    # --task regression, --models tree and --cv 3 were ignored silently: the
+    # folder's report trained its CNN classifier all the same (exit 0).
+    for name in ("a", "b"):
+        (tmp_path / "imgs" / name).mkdir(parents=True)
+    folder = str(tmp_path / "imgs")
+    status, _, err = run([folder, "--task", "regression", "--models", "tree", "--cv", "3"],
+                         capsys)
+    assert_one_error_line(status, err, "--task, --cv, --models are for CSV files")
+
+
 def test_fewer_distinct_feature_rows_than_folds_give_one_line(tmp_path, capsys):
     # Identical rows stay in one fold: two distinct rows cannot fill five
     # folds, which raised scikit-learn's GroupKFold traceback (exit 1).

@@ -156,6 +156,19 @@ def _check_arguments(args):
             if args.target:
                 raise InputError("--target is for CSV files; an image folder's classes "
                                  "are its sub-folders")
+            # Options a folder's report has no use for were once ignored silently.
+            given = [name for name, value, default in (
+                ("--task", args.task, "auto"), ("--cv", args.cv, 5),
+                ("--models", args.models, None), ("--drop", args.drop, []),
+                ("--na-values", args.na_values, None), ("--encoding", args.encoding, None),
+                ("--sep", args.sep, None),
+            ) if value != default]
+            if given:
+                raise InputError(
+                    f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for CSV files; "
+                    "an image folder's report trains a CNN classifier on three quarters "
+                    "of its images and tests it on the rest"
+                )
             check_output(args.output, inputs=[args.data])
             return
         if not args.target:
