@@ -56,7 +56,7 @@ class ClassifierCore:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes "
                     f"in the data, but the data contains only one class: "
-                    f"{self.classes_[0]!r}."
+                    f"{getattr(self.classes_[0], 'item', lambda: self.classes_[0])()!r}."
                 )
             self.target_type_ = type_of_target(y)
         unknown = np.setdiff1d(np.unique(y), self.classes_)
