@@ -251,6 +251,9 @@ def test_an_image_folder_refuses_the_options_of_a_csv_report(tmp_path, capsys):
     status, _, err = run([folder, "--task", "regression", "--models", "tree", "--cv", "3"],
                          capsys)
     assert_one_error_line(status, err, "--task, --cv, --models are for CSV files")
+    # A folder that is not there was asked for its --target.
+    status, _, err = run([str(tmp_path / "nothere")], capsys)
+    assert_one_error_line(status, err, "no such file: ")
 
 
 def test_fewer_distinct_feature_rows_than_folds_give_one_line(tmp_path, capsys):

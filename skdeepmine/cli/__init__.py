@@ -152,6 +152,8 @@ def _check_arguments(args):
     if not args.demo:
         if not args.data:
             raise InputError("no data: give a CSV file (or --demo to try the demo data)")
+        if not os.path.exists(args.data):  # before asking for --target, which a folder has not
+            raise InputError(f"no such file: {args.data}")
         if os.path.isdir(args.data):  # an image folder: the classes are its sub-folders
             if args.target:
                 raise InputError("--target is for CSV files; an image folder's classes "
