@@ -447,7 +447,8 @@ def find_row_numbers(data):
             title=f"{column} counts the rows",
             message=(
                 f"{column} runs {number(first)}, {number(first + 1)}, ... "
-                f"{number(last)} in steps of 1: a row number or saved index, "
+                f"{number(last)}, rising by 1 (a few numbers may be missing): a "
+                "row number or saved index, "
                 "not a measurement. Drop it (read_csv(index_col=0) if it is the "
                 "index) so that models cannot learn the row order."
             ),

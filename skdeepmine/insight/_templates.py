@@ -415,8 +415,8 @@ EN = {
     ),
     "q.row_numbers.title": "{column} counts the rows",
     "q.row_numbers": (
-        "{column} runs {first:num} ... {last:num} in steps of 1: a row number or saved "
-        "index, not a measurement. Drop it (read_csv(index_col=0) if it is the index) "
+        "{column} runs {first:num} ... {last:num}, rising by 1 (a few numbers may be "
+        "missing): a row number or saved index, not a measurement. Drop it (read_csv(index_col=0) if it is the index) "
         "so that models cannot learn the row order."
     ),
     "q.missing_target.title": "{target} is missing in {n} rows",

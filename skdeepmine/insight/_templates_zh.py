@@ -324,7 +324,7 @@ ZH = {
     ),
     "q.row_numbers.title": "{column} 是行号",
     "q.row_numbers": (
-        "{column} 从 {first:num} 到 {last:num}，步长为 1：这是行号或保存的索引，而不是测量值。"
+        "{column} 从 {first:num} 到 {last:num}，逐行加 1（可能缺少少数编号）：这是行号或保存的索引，而不是测量值。"
         "请删除（若它是索引，用 read_csv(index_col=0)），以免模型学到行的顺序。"
     ),
     "q.missing_target.title": "{target} 在 {n} 行中缺失",
