@@ -298,9 +298,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             self.__dict__.pop(stale, None)
         if validation_data is not None:
             self.validation_scores_ = [r["val_score"] for r in self.history_ if "val_score" in r]
-            self.best_validation_score_ = records[
-                int(np.argmin([r["val_loss"] for r in records]))
-            ]["val_score"]
+            self.best_validation_score_ = records[kept_epochs - 1]["val_score"]
         self._loss_spec = loss
         self._optimizer_config = optimizer_config
         self._optimizer_state = optimizer_state
