@@ -21,7 +21,7 @@ from ._atomic import all_or_nothing, weights_restored_on_failure
 from ._backend import backend_name, get_keras
 from ._batchnorm import batch_norm_start, correct_batch_norm
 from ._engine import copy_network, forget_engine, predict_raw, trainable_layout
-from ._float64 import computed_dtype, float32_bound
+from ._float64 import input_types
 from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
@@ -245,7 +245,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         if is_image_paths(X):  # read a batch at a time by the training loop
             x = X.reshape((len(X),) + input_shape)
         else:
-            x = as_network_dtype(np.asarray(X), computed_dtype(dtype), float32_bound(computed_dtype(dtype)))
+            x = as_network_dtype(np.asarray(X), *input_types(dtype))
             x = x.reshape((len(X),) + input_shape)
         y = self._loss_target(y, model, loss)
         w = weights.astype(dtype)

@@ -36,7 +36,7 @@ import numpy as np
 
 from ._backend import get_keras
 from ._compiled import compile_call, compile_infer, layers_within, to_numpy
-from ._float64 import computed_dtype, float32_bound
+from ._float64 import input_types
 from ._seeding import preserved_global_random_state
 from ._validation import as_network_dtype
 
@@ -348,7 +348,7 @@ _PLAN = "_skdeepmine_predict_plan"
 def _predict_plan(model, sample_shape):
     """``(sample_shape, dtype, rows, bound)``: ``model``'s input dtype, chunk rows and float32 bound.
 
-    ``bound``: ``_float64.float32_bound`` of the input dtype.
+    ``dtype`` and ``bound``: ``_float64.input_types`` of the input dtype.
 
     Stored on the model for the sample shape of its last prediction, outside
     Keras's attribute tracking (as ``_compiled._variables`` stores the
@@ -358,11 +358,11 @@ def _predict_plan(model, sample_shape):
     """
     plan = model.__dict__.get(_PLAN)
     if plan is None or plan[0] != sample_shape:
-        dtype = computed_dtype(model.inputs[0].dtype)
+        dtype, bound = input_types(model.inputs[0].dtype)
         row_bytes = max(dtype.itemsize * math.prod(sample_shape), 1)
         rows = min(max(PREDICT_CHUNK_BYTES // row_bytes, 1), PREDICT_CHUNK_ROWS)
         # A power of two: JAX compiles per power-of-two batch size (_jax_infer.py).
-        plan = (sample_shape, dtype, 1 << (rows.bit_length() - 1), float32_bound(dtype))
+        plan = (sample_shape, dtype, 1 << (rows.bit_length() - 1), bound)
         object.__setattr__(model, _PLAN, plan)
     return plan
 

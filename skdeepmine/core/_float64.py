@@ -77,6 +77,15 @@ def float32_bound(dtype):
     return None
 
 
+def input_types(dtype):
+    """``(computed_dtype(dtype), float32_bound of it)``: how X reaches a network of input ``dtype``.
+
+    What ``_validation.as_network_dtype`` takes, at fit and at predict.
+    """
+    computed = computed_dtype(dtype)
+    return computed, float32_bound(computed)
+
+
 def _narrowed(node):
     """``node`` (a Keras configuration) with float64 dtypes made float32; None if none was."""
     if isinstance(node, dict):
