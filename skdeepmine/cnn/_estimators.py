@@ -209,10 +209,10 @@ class _BaseCNN(BaseKerasEstimator):
         # scored 1.0 (tests/test_cnn_defaults.py).
         if len(input_shape) != 2 or self.rescale is not None or is_image_paths(X):
             return
-        values = np.asarray(X, dtype=np.float64)
+        values = np.asarray(X)  # validated floats; accumulated in float64, not copied
         if not values.size:
             return
-        mean, std = float(values.mean()), float(values.std())
+        mean, std = float(values.mean(dtype=np.float64)), float(values.std(dtype=np.float64))
         if max(abs(mean), std) > SIGNAL_SCALE:
             warnings.warn(
                 f"The training signals' values have mean {mean:.4g} and standard "
