@@ -309,3 +309,20 @@ def test_refits_of_one_architecture_reuse_the_traced_functions(cancer):
         params = {**TINY, "random_state": seed}
         NeuralFeatureExtractor(**params).fit(X_train, y_train).transform(X_train)
     assert len(_engine._engines) == engines
+
+
+def test_flat_rows_given_cnn_settings_get_the_cnn_and_dense_refuses_them(digit_images):
+    # input_kind="signal" on flat rows used to build the dense network and
+    # ignore the setting: the features were a table's, not a signal's.
+    X, y = digit_images
+    flat = X.reshape(len(X), -1)
+    params = dict(n_components=3, hidden_units=(), filters=(4,), epochs=1, random_state=0)
+    signal = NeuralFeatureExtractor(input_kind="signal", **params).fit(flat[:60], y[:60])
+    assert type(signal.network_) is CNNClassifier
+    assert signal.network_.input_shape_ == (64, 1)
+    image = NeuralFeatureExtractor(input_shape=(8, 8), **params).fit(flat[:60], y[:60])
+    assert image.network_.input_shape_ == (8, 8, 1)
+    with pytest.raises(ValueError, match="input_kind configure the CNN"):
+        NeuralFeatureExtractor(architecture="dense", input_kind="signal", **params).fit(
+            flat[:60], y[:60]
+        )

@@ -81,9 +81,10 @@ class NeuralFeatureExtractor(
     architecture : {{"auto", "dense", "cnn"}}, default="auto"
         ``"dense"`` for tabular rows, ``"cnn"`` for images and signals.
         ``"auto"`` picks the CNN for X of three or more dimensions (a batch of
-        images or multi-channel signals) and the dense network otherwise; pass
-        ``"cnn"`` for flat rows that are signals or flattened images (with
-        ``input_shape``).  With your own ``model``, it only decides how samples
+        images or multi-channel signals), and for flat rows given with a
+        setting only the CNN reads (``input_shape``, ``input_kind="signal"``
+        or ``"image"``, ``backbone``), and the dense network otherwise; pass
+        ``"cnn"`` for flat rows that are signals with none of these.  With your own ``model``, it only decides how samples
         are shaped (the CNN adds a channel axis).
 
     model : keras.Model, callable or None, default=None
@@ -307,9 +308,7 @@ class NeuralFeatureExtractor(
                 y_kwargs={"multi_output": True, "y_numeric": False},
             )
         weights = check_fit_sample_weight(sample_weight, len(X), X.dtype)
-        architecture = self.architecture
-        if architecture == "auto":
-            architecture = "cnn" if X.ndim > 2 or self.backbone is not None else "dense"
+        architecture = self._architecture(X)
         kind = self._task(y)
         self._check_own_model()
 
@@ -343,6 +342,21 @@ class NeuralFeatureExtractor(
         self._embedding_network = embedding
         return self
 
+    def _architecture(self, X):
+        """``architecture`` with "auto" resolved for ``X``.
+
+        Settings only the CNN reads (``input_shape``, an ``input_kind`` other
+        than "auto", a ``backbone``) ask for it: flat rows given with
+        ``input_kind="signal"`` are signals, not a table.
+        """
+        if self.architecture != "auto":
+            return self.architecture
+        asks_for_cnn = (
+            self.backbone is not None or self.input_shape is not None
+            or self.input_kind != "auto"
+        )
+        return "cnn" if X.ndim > 2 or asks_for_cnn else "dense"
+
     def _task(self, y):
         if y is None:
             return "autoencoder"
@@ -363,8 +377,19 @@ class NeuralFeatureExtractor(
             **{name: getattr(self, name) for name in _TRAINING_PARAMS},
         }
         if architecture == "dense":
-            if self.backbone is not None:
-                raise ValueError("backbone needs architecture='cnn' (or 'auto').")
+            cnn_only = [
+                name for name, given in (
+                    ("backbone", self.backbone is not None),
+                    ("input_shape", self.input_shape is not None),
+                    ("input_kind", self.input_kind != "auto"),
+                ) if given
+            ]
+            if cnn_only:
+                raise ValueError(
+                    f"{', '.join(cnn_only)} configure the CNN, which "
+                    "architecture='dense' does not build; use architecture='cnn' "
+                    "(or 'auto')."
+                )
             params["hidden_units"] = hidden
         else:
             params.update(
