@@ -138,19 +138,60 @@ def test_default_learns_from_200_digits(digits):
     assert clf.score(X[200:], y[200:]) >= 0.8
 
 
-def test_signals_far_from_unit_scale_are_warned_about():
-    # No input standardisation for signals: sine signals on a pressure's
-    # scale (101325 +- 50) left the default at chance (0.42 held out) where
-    # the same signals at unit scale scored 1.0, silently.
+def test_signals_far_from_unit_scale_learn_as_well_as_at_unit_scale():
+    # Sine signals on a pressure's scale (101325 +- 50) left the default,
+    # which had no input standardisation, at chance (0.42 held out) where
+    # the same signals at unit scale scored 1.0, silently; a regressor's R^2
+    # was -98.8.  The built-in network now standardises each channel.
     import warnings
 
     rng = np.random.RandomState(0)
-    y = rng.randint(0, 2, 40)
-    signals = np.sin(2 * np.pi * (2 + 3 * y)[:, None] * np.arange(16) / 16)
-    tiny = dict(filters=(4,), dense_units=(), epochs=1, input_kind="signal", random_state=0)
-    with pytest.warns(UserWarning, match="mean 1.013e\\+05 .* Standardise them first"):
-        CNNClassifier(**tiny).fit(101325 + 50 * signals, y)
+    n = 240
+    cycles = rng.uniform(1.5, 6.0, n)
+    phase = rng.uniform(0, 2 * np.pi, (n, 1))
+    signals = np.sin(2 * np.pi * cycles[:, None] * np.arange(32) / 32 + phase)
+    signals += 0.1 * rng.normal(size=signals.shape)
+    y = (cycles > 3.75).astype(int)
+    tiny = dict(filters=(8,), dense_units=(16,), epochs=15, random_state=0)
+    pressure = 101325 + 50 * signals
+    scores = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        CNNClassifier(**tiny).fit(signals, y)
+        for name, X in (("unit", signals), ("pressure", pressure)):
+            clf = CNNClassifier(**tiny).fit(X[:160], y[:160])
+            reg = CNNRegressor(**tiny).fit(X[:160], cycles[:160])
+            scores[name] = clf.score(X[160:], y[160:]), reg.score(X[160:], cycles[160:])
     assert not [w for w in caught if "signals' values" in str(w.message)]
+    assert scores["unit"][0] >= 0.9 and scores["unit"][1] >= 0.8, scores
+    assert scores["pressure"][0] >= scores["unit"][0] - 0.05, scores
+    assert scores["pressure"][1] >= scores["unit"][1] - 0.05, scores
+    assert [layer.name for layer in clf.model_.layers][:2] == ["input", "standardize"]
+
+    # Without the standardisation, such signals are warned about.
+    with pytest.warns(UserWarning, match="mean 1.013e\\+05 .* Standardise them first"):
+        CNNClassifier(standardize=False, **dict(tiny, epochs=1)).fit(pressure[:40], y[:40])
+
+
+def test_standardize_true_standardises_each_channel_of_images_and_a_users_network():
+    import keras
+
+    rng = np.random.RandomState(0)
+    X = np.stack([rng.normal(5, 2, (30, 6, 6)), rng.normal(-100, 10, (30, 6, 6))], axis=-1)
+    y = np.arange(30) % 2
+    weights = rng.randint(0, 3, 30).astype(float)
+    own = keras.Sequential([
+        keras.Input((6, 6, 2)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax"),
+    ])
+    for model in (None, own):
+        clf = CNNClassifier(model=model, standardize=True, rescale=0.5, epochs=1, random_state=0)
+        clf.fit(X, y, sample_weight=weights)
+        layer = clf.model_.get_layer("standardize")
+        # The moments of the rescaled channels, each row counted as often as its weight.
+        repeated = 0.5 * np.repeat(X, weights.astype(int), axis=0).reshape(-1, 2)
+        np.testing.assert_allclose(layer.moving_mean.numpy(), repeated.mean(axis=0), rtol=1e-5)
+        np.testing.assert_allclose(layer.moving_variance.numpy(), repeated.var(axis=0), rtol=1e-4)
+    # "auto" leaves images and a user's network as they are.
+    auto = CNNClassifier(model=own, epochs=1, random_state=0).fit(X, y)
+    assert "standardize" not in [layer.name for layer in auto.model_.layers]
+    with pytest.raises(ValueError, match="standardize=True cannot apply to a backbone"):
+        CNNClassifier(backbone=own, standardize=True, epochs=1).fit(X, y)

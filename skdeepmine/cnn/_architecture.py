@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..core._backend import get_keras
+from ..core._standardize import set_moments, standardize_layer
 from ._backbone import build_backbone_cnn
 
 # The most values the last feature map may hold when flattened into the dense
@@ -163,6 +164,9 @@ def build_cnn(meta, params, n_outputs, output_activation, *, pooled_signals=Fals
     layers = [keras.Input(input_shape, dtype=meta["dtype"], name="input")]
     if params["rescale"] is not None:
         layers.append(keras.layers.Rescaling(params["rescale"], name="rescaling"))
+    standardized = "X_mean_" in meta  # the estimator's _data_meta
+    if standardized:
+        layers.append(standardize_layer(keras))
     augmentation = [name for name in AUGMENTATION_PARAMS if params[name]]
     if augmentation:
         if not is_image:
@@ -189,7 +193,7 @@ def build_cnn(meta, params, n_outputs, output_activation, *, pooled_signals=Fals
 
     if params["global_pooling"] == "avg_max":
         head = _dense_head(keras, params, n_outputs, output_activation)
-        return _avg_max_network(keras, layers, head, is_image)
+        return _with_moments(_avg_max_network(keras, layers, head, is_image), meta)
     if params["global_pooling"] == "avg":
         global_pool = keras.layers.GlobalAveragePooling2D if is_image else keras.layers.GlobalAveragePooling1D
         layers.append(global_pool(name="global_pool"))
@@ -212,7 +216,14 @@ def build_cnn(meta, params, n_outputs, output_activation, *, pooled_signals=Fals
             extra += 1
         layers.append(keras.layers.Flatten(name="flatten"))
     layers.extend(_dense_head(keras, params, n_outputs, output_activation))
-    return keras.Sequential(layers, name="cnn")
+    return _with_moments(keras.Sequential(layers, name="cnn"), meta)
+
+
+def _with_moments(model, meta):
+    """``model`` with its standardisation (if any) set to the training data's moments."""
+    if "X_mean_" in meta:
+        set_moments(model, meta)
+    return model
 
 
 def _dense_head(keras, params, n_outputs, output_activation):

@@ -20,6 +20,7 @@ from ..core._docs import (
     training_params_doc,
 )
 from ..core._seeding import keras_build_scope
+from ..core._standardize import channel_moments
 from ._architecture import build_cnn, network_input_shape, resolve_label_smoothing
 from ._balance import balanced_training_data
 from ._preprocessing import with_preprocessing
@@ -121,6 +122,18 @@ _COMMON_PARAMS_DOC = """
         network given as ``model`` (placed in front of it as Keras layers).
         Augmentations act in training only; prediction sees the rescaled image.
 
+    standardize : bool or "auto", default="auto"
+        Standardise each channel inside the network, with its mean and
+        variance over all positions of the (weighted) training samples of the
+        first fit, after ``rescale``: signals recorded on their own scale (a
+        pressure of 101325 +- 50 Pa, a temperature of 20 +- 5 degrees) then
+        train as well as signals of order 1, with no scaler to forget in a
+        pipeline.  ``"auto"``: for the built-in network on 1-D signals; not
+        for images (which ``rescale`` scales) nor for networks given as
+        ``model`` or ``backbone``.  ``True`` standardises images and a
+        ``model``'s inputs too (images in memory; not with ``backbone``,
+        whose own preprocessing expects pixels in [0, 255]).
+
     random_flip : {None, "horizontal", "vertical", "horizontal_and_vertical"}, default=None
         Training-time random flips of images.
 
@@ -189,6 +202,7 @@ class _BaseCNN(BaseKerasEstimator):
         "activation": [str],
         "global_pooling": [StrOptions({"auto", "avg", "max", "avg_max"}), None],
         "rescale": [Real, None],
+        "standardize": ["boolean", StrOptions({"auto"})],
         "random_flip": [StrOptions({"horizontal", "vertical", "horizontal_and_vertical"}), None],
         "random_rotation": [Interval(Real, 0, None, closed="left")],
         "random_zoom": [Interval(Real, 0, None, closed="left")],
@@ -201,13 +215,38 @@ class _BaseCNN(BaseKerasEstimator):
     def _network_input_shape(self, sample_shape):
         return network_input_shape(sample_shape, self.input_shape, self.input_kind)
 
+    def _standardizes(self, input_shape):
+        """Whether the network standardises its inputs (``standardize`` resolved)."""
+        if self.standardize == "auto":
+            return self.model is None and self.backbone is None and len(input_shape) == 2
+        return self.standardize
+
+    def _data_meta(self, X, sample_weight, input_shape):
+        if not self._standardizes(input_shape):
+            return {}
+        if self.backbone is not None:
+            raise ValueError(
+                "standardize=True cannot apply to a backbone, whose own "
+                "preprocessing expects pixels in [0, 255]; leave standardize at 'auto'."
+            )
+        if is_image_paths(X):
+            raise ValueError(
+                "standardize=True needs the images' mean and variance, so it needs "
+                "them in memory: read them with load_image_folder, or use rescale."
+            )
+        mean, variance = channel_moments(X, sample_weight, input_shape[-1])
+        scale = 1.0 if self.rescale is None else float(self.rescale)
+        return {"X_mean_": mean * scale, "X_variance_": variance * scale**2}
+
     def _check_input_scale(self, X, input_shape):
-        # Signals (L, C) reach the convolutions as they are: the network has
-        # no input standardisation (images have rescale and the scale
-        # warning).  Sine signals on a pressure's scale (101325 +- 50) left
-        # the default at chance, 0.42, where the same signals at unit scale
-        # scored 1.0 (tests/test_cnn_defaults.py).
-        if len(input_shape) != 2 or self.rescale is not None or is_image_paths(X):
+        # Signals the network does not standardise reach the convolutions as
+        # they are.  Sine signals on a pressure's scale (101325 +- 50) left
+        # such a network at chance, 0.42, where the same signals at unit
+        # scale scored 1.0 (tests/test_cnn_defaults.py).
+        if (
+            len(input_shape) != 2 or self.rescale is not None or is_image_paths(X)
+            or self._standardizes(input_shape)
+        ):
             return
         values = np.asarray(X)  # validated floats; accumulated in float64, not copied
         if not values.size:
@@ -219,7 +258,7 @@ class _BaseCNN(BaseKerasEstimator):
                 f"deviation {std:.4g}; a CNN learns from signals of order 1, and on this "
                 "scale it may learn little. Standardise them first, e.g. "
                 "make_pipeline(StandardScaler(), CNNClassifier(...)) for flat rows, "
-                "or pass rescale.",
+                "pass standardize=True, or rescale.",
                 UserWarning, stacklevel=6,
             )
 
@@ -342,6 +381,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         activation="relu",
         global_pooling="auto",
         rescale=None,
+        standardize="auto",
         random_flip=None,
         random_rotation=0.0,
         random_zoom=0.0,
@@ -384,6 +424,7 @@ class CNNClassifier(ClassifierMixin, ClassifierCore, _BaseCNN):
         self.activation = activation
         self.global_pooling = global_pooling
         self.rescale = rescale
+        self.standardize = standardize
         self.random_flip = random_flip
         self.random_rotation = random_rotation
         self.random_zoom = random_zoom
@@ -495,6 +536,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         activation="relu",
         global_pooling="auto",
         rescale=None,
+        standardize="auto",
         random_flip=None,
         random_rotation=0.0,
         random_zoom=0.0,
@@ -535,6 +577,7 @@ class CNNRegressor(RegressorMixin, RegressorCore, _BaseCNN):
         self.activation = activation
         self.global_pooling = global_pooling
         self.rescale = rescale
+        self.standardize = standardize
         self.random_flip = random_flip
         self.random_rotation = random_rotation
         self.random_zoom = random_zoom

@@ -1,4 +1,4 @@
-"""``rescale`` and the ``random_*`` augmentations in front of a network given as ``model=``.
+"""``rescale``, ``standardize`` and the ``random_*`` augmentations in front of a network given as ``model=``.
 
 The built-in CNN builds these layers itself (``_architecture.build_cnn``); a
 user's network, a Keras model or a build function's result, gets them here, so
@@ -7,14 +7,17 @@ only in training calls, so prediction sees the rescaled, unaugmented image.
 """
 
 from ..core._backend import get_keras
+from ..core._standardize import set_moments, standardize_layer
 from ._architecture import AUGMENTATION_PARAMS, _augmentation_layers
 
 
-def preprocessing_layers(keras, params, input_shape):
-    """The Rescaling and augmentation layers asked for by ``params``."""
+def preprocessing_layers(keras, params, input_shape, *, standardized=False):
+    """The Rescaling, standardisation and augmentation layers asked for."""
     layers = []
     if params["rescale"] is not None:
         layers.append(keras.layers.Rescaling(params["rescale"], name="rescaling"))
+    if standardized:
+        layers.append(standardize_layer(keras))
     augmentation = [name for name in AUGMENTATION_PARAMS if params[name]]
     if augmentation:
         if len(input_shape) != 3:
@@ -30,7 +33,8 @@ def with_preprocessing(model, meta, params):
     """``model`` behind the preprocessing layers of ``params`` (``model`` if none)."""
     keras = get_keras()
     input_shape = tuple(meta["input_shape"])
-    layers = preprocessing_layers(keras, params, input_shape)
+    standardized = "X_mean_" in meta  # the estimator's _data_meta
+    layers = preprocessing_layers(keras, params, input_shape, standardized=standardized)
     if not layers:
         return model
     inputs = keras.Input(input_shape, dtype=meta["dtype"], name="input")
@@ -38,7 +42,10 @@ def with_preprocessing(model, meta, params):
     for layer in layers:
         x = layer(x)
     flat = _copied_layers(keras, model, x) if isinstance(model, keras.Sequential) else None
-    return keras.Model(inputs, model(x) if flat is None else flat, name="preprocessed_network")
+    network = keras.Model(inputs, model(x) if flat is None else flat, name="preprocessed_network")
+    if standardized:
+        set_moments(network, meta)
+    return network
 
 
 def _copied_layers(keras, model, x):

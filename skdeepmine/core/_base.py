@@ -135,12 +135,13 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
         """The ``(x, y, sample_weight)`` an epoch trains on (over-sampled, say)."""
         return train_data
 
-    def _data_meta(self, X, sample_weight):
+    def _data_meta(self, X, sample_weight, input_shape):
         """Entries of ``meta`` computed from the (weighted) training data.
 
         For networks that bake statistics of their training data into
         themselves, such as an input standardisation.  Called on the first
-        fit only, after rows of zero weight are dropped.
+        fit only, after rows of zero weight are dropped; ``input_shape`` is
+        the shape of one sample as the network reads it.
         """
         return {}
 
@@ -228,7 +229,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
                 optimizer_state = None
         else:
             meta = self._meta(X, input_shape)
-            meta.update(self._data_meta(X, weights))
+            meta.update(self._data_meta(X, weights, input_shape))
             model, compiled = self._build_model(meta, seed)
             loss = compiled.get("loss") or self._default_loss(model)
             from_params = not compiled.get("optimizer")

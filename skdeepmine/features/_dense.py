@@ -1,39 +1,14 @@
 """The dense network for tabular data, with its input standardisation inside.
 
-Tree-based data miners take raw, unscaled columns (breast_cancer's areas in
-the thousands next to smoothness values around 0.1); a dense network does not
-train on such inputs.  So the network standardises its inputs itself, with the
-weighted mean and variance of its training data: no scaler to forget in a
-pipeline, and sample weights count exactly like repeated rows.
-
-The standardisation is a frozen ``BatchNormalization`` layer rather than
-Keras's ``Normalization``: ``Normalization`` turns its statistics into
-constants when it is built, so a traced function shared by every model of one
-architecture (``core/_engine.py``) would use the statistics of whichever model
-it was traced from.  A frozen batch normalisation keeps them in variables,
-which every fit sets and the shared functions take as arguments.
+The standardisation (``core/_standardize.py``) lets raw, unscaled columns
+train: breast_cancer's areas in the thousands next to smoothness values
+around 0.1.
 """
 
-import numpy as np
-
 from ..core._backend import get_keras
+from ..core._standardize import set_moments, standardize_layer
 
-STANDARDIZE_LAYER = "standardize"
 EMBEDDING_LAYER = "embedding"
-
-
-def _standardize_layer(keras):
-    return keras.layers.BatchNormalization(
-        center=False, scale=False, epsilon=1e-12, trainable=False,
-        name=STANDARDIZE_LAYER,
-    )
-
-
-def _set_moments(model, meta):
-    layer = model.get_layer(STANDARDIZE_LAYER)
-    dtype = meta["dtype"]
-    layer.moving_mean.assign(np.asarray(meta["X_mean_"], dtype=dtype))
-    layer.moving_variance.assign(np.asarray(meta["X_variance_"], dtype=dtype))
 
 
 def _hidden_layers(keras, hidden_units, activation, dropout):
@@ -62,7 +37,7 @@ def build_dense_network(meta, params, n_outputs, output_activation, decoder_unit
     if len(input_shape) > 1:
         layers.append(keras.layers.Flatten(name="flatten"))
     if params["standardize"]:
-        layers.append(_standardize_layer(keras))
+        layers.append(standardize_layer(keras))
     layers.extend(
         _hidden_layers(keras, params["hidden_units"], params["activation"], params["dropout"])
     )
@@ -73,5 +48,5 @@ def build_dense_network(meta, params, n_outputs, output_activation, decoder_unit
     layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
     model = keras.Sequential(layers, name="dense_network")
     if params["standardize"]:
-        _set_moments(model, meta)
+        set_moments(model, meta)
     return model

@@ -63,7 +63,7 @@ class _BaseDenseNetwork(BaseKerasEstimator):
         "standardize": ["boolean"],
     }
 
-    def _data_meta(self, X, sample_weight):
+    def _data_meta(self, X, sample_weight, input_shape):
         mean, variance = weighted_moments(X, sample_weight)
         return {"X_mean_": mean, "X_variance_": variance}
 
