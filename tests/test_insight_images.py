@@ -99,6 +99,20 @@ def test_image_report_finds_planted_label_errors_accuracy_and_patches(image_repo
         InsightReport.from_estimator(clf, X_test[:2], np.array(["left", "elsewhere"]))
 
 
+def test_few_held_out_images_say_so_and_near_certainty_is_not_100_percent(image_report):
+    # With fewer than 20 held-out samples no clustering was tried, and the
+    # report read "no split reaches a silhouette of 0.25 (best 0.00)".
+    from skdeepmine.insight._text import percent
+
+    _, clf, X_test, y_test, _ = image_report
+    few = InsightReport.from_estimator(clf, X_test[:15], y_test[:15], random_state=0)
+    text = _finding(few, "deep_clusters").message
+    assert "15 held-out samples are too few" in text and "best" not in text
+    assert "15 个留出样本太少" in few.to_markdown(lang="zh")
+    # A model 99.9 % sure of a label error read "100%".
+    assert [percent(v) for v in (0.994, 0.999, 0.9996, 1.0)] == ["99%", "99.9%", ">99.9%", "100%"]
+
+
 def test_signal_classifier_report_peaks_at_the_bump(tmp_path):
     rng = np.random.RandomState(0)
     n, length = 120, 32

@@ -76,6 +76,10 @@ IMAGE_EN = {
         "Looked for clusters in the {layer} activations: no split reaches a "
         "silhouette of {threshold:.2f} (best {silhouette:.2f})."
     ),
+    "image.clusters.few": (
+        "Did not look for clusters in the {layer} activations: {n} held-out "
+        "samples are too few (at least 20, 10 per cluster)."
+    ),
     "image.caption.pair": "{true} → {predicted}",
     "image.caption.error": "#{index} {given} → {predicted} {confidence:pct}",
     "image.caption.class": "{cls}",
@@ -144,6 +148,9 @@ IMAGE_ZH = {
     "image.clusters.none": (
         "已在 {layer} 激活中寻找簇：没有划分的轮廓系数达到 {threshold:.2f}"
         "（最佳 {silhouette:.2f}）。"
+    ),
+    "image.clusters.few": (
+        "未在 {layer} 激活中寻找簇：{n} 个留出样本太少（至少需要 20 个，每簇 10 个）。"
     ),
     "image.caption.pair": "{true} → {predicted}",
     "image.caption.error": "#{index} {given} → {predicted} {confidence:pct}",

@@ -301,6 +301,10 @@ def _clusters(features, layer, y, predicted, max_clusters, seed, regression=Fals
         if score > best[0]:
             best = (score, k, labels)
     silhouette, k, labels = best
+    if len(features) < 20:  # no k was tried: there is no best silhouette to give
+        return Insight(kind="structure", name="deep_clusters", strength=0.0, **text(
+            ("image.clusters.none.title", {}),
+            [("image.clusters.few", {"layer": layer, "n": len(features)})]))
     if labels is None or silhouette < MIN_SILHOUETTE:
         return Insight(kind="structure", name="deep_clusters", strength=0.0, **text(
             ("image.clusters.none.title", {}),

@@ -31,8 +31,13 @@ for _lang, _words in IMAGE_TEMPLATES.items():
 
 
 def percent(share):
-    """Format a share in [0, 1] as a short percentage ("12%", "0.4%")."""
+    """Format a share in [0, 1] as a short percentage ("12%", "0.4%", "99.9%").
+
+    Only 0 and 1 read "0%" and "100%": a model 99.96 % sure is ">99.9%".
+    """
     value = 100.0 * share
+    if 99.5 <= value < 100:
+        return f"{value:.1f}%" if value < 99.95 else ">99.9%"
     if value == 0 or value >= 10 or value == round(value):
         return f"{value:.0f}%"
     return f"{value:.1f}%" if value >= 0.1 else "<0.1%"
