@@ -130,6 +130,8 @@ def models():
             random_state=s, batch_norm=True),
         "CNNClassifier(early_stopping=True, epochs=100)": lambda s: CNNClassifier(
             random_state=s, early_stopping=True, epochs=100),
+        "CNNClassifier(standardize=False)": lambda s: CNNClassifier(
+            random_state=s, standardize=False),
         "plain Keras, old default's shape": PlainKeras,
         "MLPClassifier()": lambda s: MLPClassifier(random_state=s),
         "HistGradientBoostingClassifier()": lambda s: HistGradientBoostingClassifier(random_state=s),
@@ -149,6 +151,7 @@ SIGNALS_ONLY = {
     "CNNClassifier(dropout=0.1)",
     "CNNClassifier(batch_norm=True)",
     "CNNClassifier(early_stopping=True, epochs=100)",
+    "CNNClassifier(standardize=False)",
 }
 
 

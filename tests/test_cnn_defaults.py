@@ -195,3 +195,33 @@ def test_standardize_true_standardises_each_channel_of_images_and_a_users_networ
     assert "standardize" not in [layer.name for layer in auto.model_.layers]
     with pytest.raises(ValueError, match="standardize=True cannot apply to a backbone"):
         CNNClassifier(backbone=own, standardize=True, epochs=1).fit(X, y)
+
+
+def test_multichannel_signals_read_as_images_are_warned_about_and_learn_as_signals():
+    # (n, 32, 2): 32 steps of a pressure and a temperature.  input_kind="auto"
+    # reads 3-D X as images, here 32x2 pixels, unstandardised: chance (0.46),
+    # silently.  Elongated samples now warn; as signals they learn.
+    import warnings
+
+    rng = np.random.RandomState(0)
+    n = 200
+    y = np.arange(n) % 2
+    steps = np.arange(32)
+    phase = rng.uniform(0, 2 * np.pi, (n, 1))
+    wave = np.sin(2 * np.pi * np.where(y == 1, 5, 2)[:, None] * steps / 32 + phase)
+    X = np.stack([101325 + 50 * wave, 20 + 5 * rng.normal(size=(n, 32))], axis=-1)
+    tiny = dict(filters=(8,), dense_units=(16,), epochs=10, random_state=0)
+    with pytest.warns(UserWarning, match=r"shape \(32, 2\) are read as single-channel 32x2 "
+                                         r"images .* need input_kind='signal'"):
+        CNNClassifier(**dict(tiny, epochs=1)).fit(X[:40], y[:40])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        signals = CNNClassifier(input_kind="signal", **tiny).fit(X[:150], y[:150])
+        CNNClassifier(input_kind="image", **dict(tiny, epochs=1)).fit(X[:40], y[:40])
+    assert not [w for w in caught if "read as single-channel" in str(w.message)]
+    assert signals.score(X[150:], y[150:]) >= 0.9
+    # rescale no longer silences the scale warning: it is judged after rescale.
+    with pytest.warns(UserWarning, match=r"mean 1.013e\+05 .* after rescale"):
+        CNNClassifier(standardize=False, rescale=1.0, **dict(tiny, epochs=1)).fit(
+            X[:40, :, 0], y[:40]
+        )

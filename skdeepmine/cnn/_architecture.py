@@ -1,5 +1,7 @@
 """The configurable convolutional network behind CNNClassifier and CNNRegressor."""
 
+import warnings
+
 import numpy as np
 
 from ..core._backend import get_keras
@@ -90,11 +92,19 @@ def resolve_label_smoothing(label_smoothing, input_shape, built_in):
     return SIGNAL_LABEL_SMOOTHING if built_in and len(input_shape) == 2 else 0.0
 
 
+# Samples (a, b) read as images under input_kind="auto" warn when one side is
+# at least this many times the other: (n, 32, 2) is far likelier 32 steps of
+# 2 channels than 32x2-pixel images, and read as images the default network
+# scored at chance on such signals (tests/test_cnn_defaults.py).
+ELONGATED = 4
+
+
 def network_input_shape(sample_shape, input_shape, input_kind):
     """Map the shape of one sample of X to the (spatial..., channels) shape of the network.
 
     Flat rows are signals of one channel unless ``input_shape`` says otherwise;
-    3-D X is a batch of single-channel images unless ``input_kind="signal"``.
+    3-D X is a batch of single-channel images unless ``input_kind="signal"``
+    (with a warning where ``input_kind="auto"`` and the samples are elongated).
     """
     n_values = int(np.prod(sample_shape))
     if input_shape is not None:
@@ -114,6 +124,15 @@ def network_input_shape(sample_shape, input_shape, input_kind):
     if len(shape) == 1:
         return shape + (1,)
     if len(shape) == 2:
+        if input_kind == "auto" and max(shape) >= ELONGATED * min(shape):
+            warnings.warn(
+                f"X's samples of shape {shape} are read as single-channel "
+                f"{shape[0]}x{shape[1]} images (input_kind='auto'); signals of "
+                f"length {shape[0]} with {shape[1]} channels need "
+                "input_kind='signal', and input_kind='image' reads them as images "
+                "without this warning.",
+                UserWarning, stacklevel=5,
+            )
         return shape if input_kind == "signal" else shape + (1,)
     if len(shape) == 3 and input_kind != "signal":
         return shape
