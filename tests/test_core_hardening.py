@@ -253,3 +253,57 @@ def test_an_optimizer_class_is_made_with_learning_rate(rows):
 
     with pytest.raises(TypeError, match="optimizer.*NotAnOptimizer.*keras.optimizers"):
         DenseNetworkClassifier(optimizer=NotAnOptimizer, **params).fit(X, y)
+
+
+# ------------------------------------------------ logits and streamed balance
+def _linear_head(meta, units, loss=None):
+    """A build function (model_kwargs: units, loss) whose last layer is linear."""
+    model = keras.Sequential([
+        keras.Input(meta["input_shape"]), keras.layers.Dense(8, activation="relu"),
+        keras.layers.Dense(units, name="logits"),
+    ])
+    losses = {
+        "softmax logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        "sigmoid logits": keras.losses.BinaryCrossentropy(from_logits=True),
+    }
+    if loss is not None:
+        model.compile(loss=losses.get(loss, loss), optimizer="adam")
+    return model
+
+
+def test_a_network_giving_logits_predicts_probabilities_and_one_read_as_probabilities_is_refused(rows):
+    # The TensorFlow tutorials' idiom, a linear last layer compiled with
+    # from_logits=True, made predict_proba return the logits (rows summing
+    # to 0.30-0.76).
+    X, y = rows
+    softmax = DenseNetworkClassifier(
+        model=_linear_head, model_kwargs={"units": 2, "loss": "softmax logits"}, **SMALL
+    ).fit(X, y)
+    proba = softmax.predict_proba(X)
+    logits = softmax.model_.predict(X, verbose=0).astype(np.float64)
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(proba, expected, rtol=1e-6)
+    sigmoid = DenseNetworkClassifier(
+        model=_linear_head, model_kwargs={"units": 1, "loss": "sigmoid logits"}, **SMALL
+    ).fit(X, y)
+    proba = sigmoid.predict_proba(X)
+    logit = sigmoid.model_.predict(X, verbose=0).astype(np.float64)[:, 0]
+    np.testing.assert_allclose(proba[:, 1], 1 / (1 + np.exp(-logit)), rtol=1e-6)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # Pickled, the fitted classifier still reads its outputs as logits.
+    np.testing.assert_allclose(pickle.loads(pickle.dumps(sigmoid)).predict_proba(X), proba)
+    for loss in (None, "sparse_categorical_crossentropy"):
+        with pytest.raises(ValueError, match="'logits', is linear: its outputs are logits"):
+            DenseNetworkClassifier(
+                model=_linear_head, model_kwargs={"units": 2, "loss": loss}, **SMALL
+            ).fit(X, y)
+
+
+def test_partial_fit_refuses_balanced_class_weights(rows):
+    # Each call balanced its own batch: a stream of one-class batches trained
+    # exactly as without class weights.  scikit-learn's SGDClassifier refuses too.
+    X, y = rows
+    clf = DenseNetworkClassifier(class_weight="balanced", **SMALL)
+    with pytest.raises(ValueError, match="'balanced' is not supported for partial_fit"):
+        clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1])
+    assert not hasattr(clf, "model_")

@@ -101,6 +101,11 @@ def test_default_hybrid_blends_and_given_extractors_keep_the_feature_stacking():
         hybrid.predict_proba(frame)
     assert hybrid.final_strategy_ in ("blend", "network") and hybrid.network_weight_ >= 0.5
     assert hybrid.feature_names_in_.tolist() == frame.columns.tolist()
+    # The blend's log-probabilities, though HistGradientBoosting has no
+    # predict_log_proba of its own (the method was missing).
+    np.testing.assert_allclose(
+        hybrid.predict_log_proba(frame[:20]), np.log(hybrid.predict_proba(frame[:20]))
+    )
     # Its network is DenseNetworkClassifier() with every default, seeded from
     # random_state as fit draws the parts' seeds; the blend's fifths of epochs
     # and warm start (_blend.py) do not stay in its parameters.

@@ -25,6 +25,7 @@ from ._float64 import input_types
 from ._paths import drop_unreadable, is_image_paths
 from ._persistence import KerasPickleMixin
 from ._seeding import draw_seed, keras_build_scope
+from ._targets import reads_logits
 from ._training import checkout_trainer, optimizer_key, train
 from ._validation import as_network_dtype, check_fit_sample_weight, validate_X, validated_fast
 
@@ -232,6 +233,7 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             meta.update(self._data_meta(X, weights, input_shape))
             model, compiled = self._build_model(meta, seed)
             loss = compiled.get("loss") or self._default_loss(model)
+            self._check_loss(model, loss)
             from_params = not compiled.get("optimizer")
             optimizer_config = compiled.get("optimizer") or self._optimizer_config_from_params()
             optimizer_state, history = None, []
@@ -301,6 +303,8 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
             self.validation_scores_ = [r["val_score"] for r in self.history_ if "val_score" in r]
             self.best_validation_score_ = records[kept_epochs - 1]["val_score"]
         self._loss_spec = loss
+        # Classifiers turn logits into probabilities (core/_targets.py).
+        self._outputs_logits = reads_logits(loss)
         self._optimizer_config = optimizer_config
         self._optimizer_state = optimizer_state
         self._optimizer_from_params = from_params
@@ -424,6 +428,9 @@ class BaseKerasEstimator(KerasPickleMixin, DocLinkMixin, BaseEstimator, metaclas
 
     def _check_output(self, model):
         """Raise a clear error when the network's output cannot fit the target."""
+
+    def _check_loss(self, model, loss):
+        """Raise a clear error when ``loss`` cannot read the network's outputs."""
 
     # ------------------------------------------------------------ inference
     def _forward(self, X):

@@ -38,6 +38,22 @@ def _wants_one_hot(loss):
     name = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__)
     return name.lower() in _ONE_HOT_LOSSES
 
+def reads_logits(loss):
+    """Whether a Keras loss reads the network's outputs as logits (``from_logits=True``)."""
+    get_config = getattr(loss, "get_config", None)
+    if get_config is None:  # a name or a function: probabilities
+        return False
+    try:
+        return bool(get_config().get("from_logits", False))
+    except Exception:  # a custom loss without a usable config
+        return False
+
+
+def _is_linear(layer):
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", None) == "linear"
+
+
 class ClassifierCore:
     """Hooks turning a :class:`BaseKerasEstimator` into a classifier.
 
@@ -132,8 +148,30 @@ class ClassifierCore:
                 "two classes)."
             )
 
+    def _check_loss(self, model, loss):
+        # A network ending in a linear layer gives logits: read as
+        # probabilities, they made predict_proba return the logits (rows
+        # summing to anything) or, under a loss reading probabilities, a
+        # network that trains on clipped values (tests/test_core_hardening.py).
+        if reads_logits(loss):
+            return
+        last = model.layers[-1] if model.layers else None
+        if last is not None and _is_linear(last):
+            raise ValueError(
+                f"The network's last layer, {last.name!r}, is linear: its outputs are "
+                "logits, not probabilities, but the loss reads probabilities. End the "
+                "network with activation='softmax' (or 'sigmoid' for one unit), or "
+                "compile it with a loss given from_logits=True."
+            )
+
     def _probabilities(self, outputs):
         outputs = np.asarray(outputs, dtype=np.float64)
+        if getattr(self, "_outputs_logits", False):
+            if outputs.shape[1] == 1:
+                outputs = 0.5 * (1.0 + np.tanh(0.5 * outputs))  # the sigmoid, without overflow
+            else:
+                outputs = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+                outputs /= outputs.sum(axis=1, keepdims=True)
         if outputs.shape[1] == 1:
             outputs = np.hstack([1.0 - outputs, outputs])
         return outputs
@@ -202,6 +240,15 @@ class ClassifierCore:
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         self._validate_params()
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            # Each call would balance its own batch: a stream of batches of
+            # one class each trained exactly as without class weights.
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: each call "
+                "would balance its own batch, not the whole data. Compute the class "
+                "weights over all the data (sklearn.utils.class_weight."
+                "compute_class_weight) and pass them as a dict."
+            )
         return self._fit(
             X, y, sample_weight, continuing=not first, epochs=1,
             allow_validation=False, classes=classes if first else None,

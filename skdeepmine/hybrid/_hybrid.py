@@ -50,11 +50,12 @@ from ._routing import (
     with_class_weight,
 )
 
-def _estimator_has(attr, *, blends=True):
+def _estimator_has(attr, *, blends=True, blend_computes=False):
     """The fitted estimator_ has ``attr``, or else the estimator to be fitted has.
 
     With ``blends=False`` the method is unavailable where the network's and
-    the estimator's predictions are blended.
+    the estimator's predictions are blended; with ``blend_computes`` it is
+    available wherever they are (the blend computes it from its own output).
     """
 
     def check(self):
@@ -62,6 +63,8 @@ def _estimator_has(attr, *, blends=True):
         strategy = self.final_strategy_ if fitted else self._resolved_strategy()
         if not blends and strategy not in ("features", "estimator"):
             return False
+        if blend_computes and strategy != "features":
+            return True
         if fitted:
             return hasattr(self.estimator_, attr)
         return hasattr(self._estimator_to_fit(), attr)
@@ -519,7 +522,7 @@ class HybridClassifier(ClassifierMixin, _BaseHybrid):
         features = self._features(X)
         return self.estimator_.predict_proba(features)
 
-    @available_if(_estimator_has("predict_log_proba"))
+    @available_if(_estimator_has("predict_log_proba", blend_computes=True))
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities for ``X``, from the estimator (or the blend).
 
