@@ -128,6 +128,12 @@ def test_corrupt_file_mid_fit_names_it_and_keeps_the_fitted_estimator(folders, t
     np.testing.assert_array_equal(warned.predict_proba(paths), without.predict_proba(paths))
     with pytest.raises(ValueError, match="broken.png"):
         warned.predict(spoiled)
+    # A broken file among the first eight, which the value-range check reads
+    # before the unreadable files are left out, stopped such a fit.
+    early = paths.copy().astype(object)
+    early[2] = broken
+    with pytest.warns(UserWarning, match=r"broken.png.*Left out of the fit"):
+        CNNClassifier(**FAST, on_error="warn").fit(early, y)
 
 
 def test_path_input_errors_are_named(train_paths):
@@ -222,3 +228,22 @@ def test_prediction_of_large_images_goes_through_in_bounded_chunks(monkeypatch):
     monkeypatch.setattr(_engine, "engine_for", lambda model: Spy(real(model)))
     np.testing.assert_allclose(clf.predict_proba(X), whole, rtol=1e-6, atol=1e-7)
     assert len(seen) > 1 and max(seen) <= _engine.PREDICT_CHUNK_BYTES, seen
+
+
+def test_images_rescaled_twice_are_warned_about():
+    # Images already divided by 255, with rescale=1/255 as well: at most
+    # 0.004 reach the network, which scored 0.52 where either alone scored 1.0.
+    import warnings
+
+    rng = np.random.RandomState(0)
+    images = rng.uniform(0, 255, size=(20, 8, 8, 1))
+    y = np.arange(20) % 2
+    fast = {**FAST, "rescale": None}
+    with pytest.warns(UserWarning, match=r"lie in \[0\.\d+, 1\], already on unit scale, "
+                                         r"and rescale=0\.003922 takes them to at most 0\.0039"):
+        CNNClassifier(**{**fast, "rescale": 1 / 255}).fit(images / 255, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CNNClassifier(**{**fast, "rescale": 1 / 255}).fit(images, y)
+        CNNClassifier(**fast).fit(images / 255, y)
+    assert not [w for w in caught if "unit scale" in str(w.message)]

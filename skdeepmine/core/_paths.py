@@ -100,6 +100,20 @@ class ImagePaths:
         out = out.reshape((len(index),) + self.sample_shape)
         return out if dtype is None else out.astype(dtype, copy=False)
 
+    def read_readable(self, index):
+        """Decode the files at positions ``index`` that can be decoded, skipping the others."""
+        from ..datasets._decode import UnreadableImageError
+
+        images = []
+        for position in index:
+            try:
+                images.append(self.read(np.asarray([position])))
+            except UnreadableImageError:
+                continue
+        if not images:
+            return np.empty((0,) + self.sample_shape, dtype=np.float32)
+        return np.concatenate(images)
+
     def stream(self, batches, workers=DECODE_WORKERS):
         """Yield ``self.read(index)`` for each index array of ``batches``, read ahead in threads."""
         if workers <= 1:

@@ -23,7 +23,9 @@ SAMPLED_FILES = 8
 
 def _range(X):
     if is_image_paths(X):
-        X = X.read(np.arange(min(len(X), SAMPLED_FILES)))
+        # Unreadable files are skipped: fit leaves them out (on_error="warn")
+        # or names them itself, after this check (tests/test_image_paths.py).
+        X = X.read_readable(np.arange(min(len(X), SAMPLED_FILES)))
     X = np.asarray(X)
     if X.size == 0:
         return None
