@@ -220,6 +220,12 @@ def test_multichannel_signals_read_as_images_are_warned_about_and_learn_as_signa
         CNNClassifier(input_kind="image", **dict(tiny, epochs=1)).fit(X[:40], y[:40])
     assert not [w for w in caught if "read as single-channel" in str(w.message)]
     assert signals.score(X[150:], y[150:]) >= 0.9
+    # Stored channels first, (n, 2, 32), they read as 2 steps of 32 channels.
+    with pytest.warns(UserWarning, match=r"length 2 with 32 channels, more channels than "
+                                         r"steps; .* X.transpose\(0, 2, 1\)"):
+        CNNClassifier(input_kind="signal", **dict(tiny, epochs=1)).fit(
+            X[:40].transpose(0, 2, 1), y[:40]
+        )
     # rescale no longer silences the scale warning: it is judged after rescale.
     with pytest.warns(UserWarning, match=r"mean 1.013e\+05 .* after rescale"):
         CNNClassifier(standardize=False, rescale=1.0, **dict(tiny, epochs=1)).fit(

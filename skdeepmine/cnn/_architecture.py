@@ -133,6 +133,14 @@ def network_input_shape(sample_shape, input_shape, input_kind):
                 "without this warning.",
                 UserWarning, stacklevel=5,
             )
+        if input_kind == "signal" and shape[1] > shape[0]:
+            warnings.warn(
+                f"X's samples of shape {shape} are read as signals of length "
+                f"{shape[0]} with {shape[1]} channels, more channels than steps; "
+                "signals stored channels first, (n, channels, length), need "
+                "X.transpose(0, 2, 1) to be (n, length, channels).",
+                UserWarning, stacklevel=5,
+            )
         return shape if input_kind == "signal" else shape + (1,)
     if len(shape) == 3 and input_kind != "signal":
         return shape
