@@ -1,5 +1,6 @@
 """``attributions``: which input values drove each prediction."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -64,8 +65,11 @@ def attributions(
         path from ``baseline`` to the sample, times ``sample - baseline``;
         a sample's attributions sum to ``output(sample) -
         output(baseline)``.  ``"grad_cam"``: Grad-CAM on a convolution layer
-        of a CNN, upsampled to the input and repeated over its channels
-        (non-negative).  ``"occlusion"``: the drop of the output when a
+        of a CNN, upsampled to the input and repeated over its channels:
+        non-negative for a class or a deep feature (what raises it); signed
+        for a regressor's prediction (positive where the region raises it,
+        negative where it lowers it; its absolute value is the strength of
+        the dependence).  ``"occlusion"``: the drop of the output when a
         window of the input is set to ``baseline``, spread over the window.
 
     target : class label, int or None, default=None
@@ -98,6 +102,14 @@ def attributions(
     -------
     attributions : ndarray of shape X.shape
         The attribution of every input value of every sample.
+
+    Warns
+    -----
+    UserWarning
+        When the map of some sample is all zero: the method found nothing in
+        the input that moves the explained output (a Grad-CAM map of a class
+        whose layer holds no evidence for it, a saturated or dead network),
+        and such a map locates nothing.
 
     See Also
     --------
@@ -152,4 +164,20 @@ def attributions(
         values = grad_cam(subject, x, indices, layer, batch_size)
     else:
         values = occlusion(subject, X.shape, x, indices, base, check_window(window, subject))
+    warn_zero_maps(values, method)
     return values.reshape(X.shape)
+
+
+def warn_zero_maps(values, method):
+    """Warn when some samples' attributions are all zero: such a map explains nothing."""
+    zero = ~np.any(values.reshape(len(values), -1), axis=1)
+    if zero.any():
+        where = np.flatnonzero(zero)
+        shown = ", ".join(str(i) for i in where[:10]) + (", ..." if len(where) > 10 else "")
+        warnings.warn(
+            f"method={method!r} gave an all-zero map for {int(zero.sum())} of "
+            f"{len(values)} samples (rows {shown}): nothing in them moves the "
+            "explained output by this method, and such a map locates nothing. "
+            "Try another method or target.",
+            UserWarning, stacklevel=4,
+        )

@@ -193,11 +193,24 @@ def default_cam_layer(model, spatial_rank):
     return layers[found].name
 
 
+def explains_regression(subject):
+    """Whether ``subject``'s outputs are a regressor's predictions."""
+    return subject.classes is None and subject.output == "predict"
+
+
 def grad_cam(subject, x, indices, layer_name, batch_size):
     """Grad-CAM maps, upsampled (bilinear) to the input's spatial size.
 
-    Non-negative, in units of the explained output; identical across the
-    channels of a sample.
+    In units of the explained output; identical across the channels of a
+    sample.  For a class score or a deep feature, the ReLU of Selvaraju et
+    al. keeps what raises it (non-negative).  For a regressor's prediction
+    the map stays signed (Captum's ``LayerGradCam`` with
+    ``relu_attributions=False``): positive where the region raises the
+    prediction, negative where it lowers it.  A regression target's sign is
+    arbitrary, and with the ReLU the maps of a network whose flattened map
+    weighs the planted region negatively were all zero (50 of 50 in two
+    seeds on the bump of tests/test_inspection_regression.py), where
+    negating y gave none.
     """
     keras, tf = get_keras(), get_tf()
     model = subject.model
@@ -232,6 +245,7 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
     dtype = model.inputs[0].dtype
     spatial = subject.shape[:-1]
     squashed = _squashed_output(model)
+    signed = explains_regression(subject)
     maps = []
     for start in range(0, len(x), batch_size):
         batch = tf.constant(x[start : start + batch_size], dtype=dtype)
@@ -243,7 +257,9 @@ def grad_cam(subject, x, indices, layer_name, batch_size):
         grads = tape.gradient(score, feature_map)
         axes = tuple(range(1, spatial_rank + 1))
         weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
-        cam = tf.nn.relu(tf.reduce_sum(weights * feature_map, axis=-1))
+        cam = tf.reduce_sum(weights * feature_map, axis=-1)
+        if not signed:
+            cam = tf.nn.relu(cam)
         if spatial_rank == 1:
             cam = tf.image.resize(cam[:, :, None, None], (spatial[0], 1))[:, :, 0, 0]
         else:
