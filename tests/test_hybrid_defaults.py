@@ -258,3 +258,21 @@ def test_zero_weight_rows_neither_train_nor_validate_the_default_network():
         check_classifiers_one_label_sample_weights(
             "HybridClassifier", HybridClassifier(random_state=seed)
         )
+
+
+def test_default_hybrid_names_text_columns_and_refuses_images_before_training():
+    # A category column reached the default network as pandas' "could not
+    # convert string to float: 'green'"; 4-D images failed in
+    # HistGradientBoosting ("Found array with dim 4") after the network trained.
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"x1": rng.normal(size=40),
+                          "colour": pd.Categorical(rng.choice(["red", "green"], 40))})
+    y = np.arange(40) % 2
+    with pytest.raises(ValueError, match=r"default network reads numbers, and X has "
+                                         r"non-numeric columns: \['colour'\]"):
+        HybridClassifier().fit(frame, y)
+    images = rng.uniform(size=(40, 6, 6, 3))
+    with pytest.raises(ValueError, match=r"strategy='blend' \(what strategy='auto' chose\) "
+                                         r"needs rows \(X holds samples of shape \(6, 6, 3\).*"
+                                         r"passthrough=False"):
+        HybridClassifier().fit(images, y)

@@ -148,8 +148,16 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
     def _resolved_strategy(self):
         return resolve_strategy(self, self.estimator)
 
-    def _check_blend(self, parts):
+    def _check_blend(self, parts, X):
         problems = []
+        if getattr(X, "ndim", 2) > 2:
+            # Found only after the network trained: HistGradientBoosting's
+            # "Found array with dim 4".
+            problems.append(
+                f"rows (X holds samples of shape {tuple(X.shape[1:])}, which the "
+                "estimator cannot learn from as they are; passthrough=False gives it "
+                "the network's features instead)"
+            )
         if not has_network_head(parts["extractor"]):
             problems.append("an extractor with a network head (a NeuralFeatureExtractor "
                             "with its own network, the default)")
@@ -160,7 +168,8 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
         if self.cv is None:
             problems.append("cv (its first split holds out the rows that choose the weight)")
         if problems:
-            raise ValueError(f"strategy='blend' needs {'; '.join(problems)}.")
+            chosen = " (what strategy='auto' chose)" if self.strategy == "auto" else ""
+            raise ValueError(f"strategy='blend'{chosen} needs {'; '.join(problems)}.")
 
     def _check_estimator_kind(self, estimator):
         wrong = is_regressor if self._kind == "classifier" else is_classifier
@@ -245,9 +254,19 @@ class _BaseHybrid(MetaEstimatorMixin, DocLinkMixin, BaseEstimator, metaclass=ABC
                     self, name, parts[name], params[name], y, factors
                 )
 
+        text = _non_numeric_columns(X)
+        if text and self.extractor is None:
+            # The default network reads numbers; it failed with pandas' "could
+            # not convert string to float: 'green'", naming no column.
+            raise ValueError(
+                f"{type(self).__name__}'s default network reads numbers, and X has "
+                f"non-numeric columns: {text}. Encode them first, or pass an extractor "
+                "that does (a ColumnTransformer with a OneHotEncoder for them and a "
+                "NeuralFeatureExtractor for the rest; see the user guide)."
+            )
         strategy = self._resolved_strategy()
         if strategy == "blend":
-            self._check_blend(parts)
+            self._check_blend(parts, X)
             return self._fit_blend(parts, X, y, params, sample_weight, seeds[2])
 
         extractor_ = clone(parts["extractor"]).fit(X, y, **params["extractor"])
