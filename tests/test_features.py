@@ -122,8 +122,9 @@ def test_transform_reads_the_embedding_layer_of_the_trained_network(cancer):
     np.testing.assert_allclose(
         extractor.transform(X_train[:10]),
         k.ops.convert_to_numpy(reader([X_train[:10]], training=False)),
-        # float32 on JAX and PyTorch: a compiled and an eager call round apart.
-        rtol=1e-6 if model.inputs[0].dtype == "float64" else 1e-5,
+        # float32 on JAX and PyTorch: a compiled and an eager call round apart,
+        # by up to 3.6e-7 on a feature of 0.013 (2.7e-5 of it) on JAX.
+        **(dict(rtol=1e-6) if model.inputs[0].dtype == "float64" else dict(rtol=1e-5, atol=1e-6)),
     )
 
 
