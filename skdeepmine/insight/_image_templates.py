@@ -40,6 +40,15 @@ IMAGE_EN = {
     "image.peak.image": "{cls}: row {row}, column {col}",
     "image.peak.none": "{cls}: nowhere (every attribution is zero)",
     "image.peak.signal": "{cls}: position {position}",
+    "image.attribution.title.all": "Where the model looks: average {method} map",
+    "image.attribution.all": (
+        "Averaged over the held-out samples ({method}), the strongest attribution lies "
+        "at {peaks:list}; {top_share:pct} of the attribution falls in the top tenth of "
+        "the positions."
+    ),
+    "image.peak.image.all": "row {row}, column {col}",
+    "image.peak.none.all": "nowhere (every attribution is zero)",
+    "image.peak.signal.all": "position {position}",
     "image.label_errors.title": "{n:n|suspected label error|suspected label errors}",
     "image.label_errors": (
         "The model contradicts the given label of {n:n|held-out sample|held-out samples} "
@@ -89,6 +98,8 @@ IMAGE_EN = {
     "image.chart.confusion": "Examples of the most confused pairs (given → predicted)",
     "image.chart.errors": "Suspected label errors (given → predicted, confidence)",
     "image.chart.maps": "Class-average attribution ({method})",
+    "image.chart.maps.all": "Average attribution ({method})",
+    "image.caption.class.all": "all held-out samples",
 }
 
 IMAGE_ZH = {
@@ -119,6 +130,14 @@ IMAGE_ZH = {
     "image.peak.image": "{cls}：第 {row} 行，第 {col} 列",
     "image.peak.none": "{cls}：无（所有归因均为零）",
     "image.peak.signal": "{cls}：位置 {position}",
+    "image.attribution.title.all": "模型关注的位置：平均 {method} 图",
+    "image.attribution.all": (
+        "对全部留出样本平均（{method}），最强的归因位于 {peaks:list}；"
+        "{top_share:pct} 的归因落在前十分之一的位置。"
+    ),
+    "image.peak.image.all": "第 {row} 行，第 {col} 列",
+    "image.peak.none.all": "无（所有归因均为零）",
+    "image.peak.signal.all": "位置 {position}",
     "image.label_errors.title": "{n} 个疑似标注错误",
     "image.label_errors": (
         "模型以至少 {threshold:pct} 的置信度否定了 {n} 个留出样本的给定标签：{items:list}。"
@@ -161,6 +180,8 @@ IMAGE_ZH = {
     "image.chart.confusion": "最常混淆的类别对示例（给定 → 预测）",
     "image.chart.errors": "疑似标注错误（给定 → 预测，置信度）",
     "image.chart.maps": "各类别平均归因（{method}）",
+    "image.chart.maps.all": "平均归因（{method}）",
+    "image.caption.class.all": "全部留出样本",
 }
 
 IMAGE_TEMPLATES = {"en": IMAGE_EN, "zh": IMAGE_ZH}

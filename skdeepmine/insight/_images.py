@@ -240,6 +240,9 @@ def _attribution_maps(model, pixels, y, classes, kind, seed, explain_class=True)
 
     subject, method = _attribution_method(model)
     rng = np.random.RandomState(seed)
+    # A regressor's map averages every sample: its peak is named without a
+    # class (it read "all: position 47", as if "all" were a class).
+    whole = "" if explain_class else ".all"
     maps, peaks, top_shares, names = [], [], [], []
     for c in classes:
         rows = np.flatnonzero(y == c)
@@ -256,25 +259,27 @@ def _attribution_maps(model, pixels, y, classes, kind, seed, explain_class=True)
         top_shares.append(float(flat[: max(1, len(flat) // 10)].sum() / total) if total else 0.0)
         if not total:
             # Vanishing attributions have no strongest place; argmax would name the first.
-            peaks.append(["image.peak.none", {"cls": _name(c)}])
+            peaks.append([f"image.peak.none{whole}", {"cls": _name(c)}])
             maps.append(average)
             names.append(_name(c))
             continue
         peak = np.unravel_index(int(np.argmax(average)), average.shape)
         if kind == "image":
-            peaks.append(["image.peak.image", {"cls": _name(c), "row": int(peak[0]),
+            peaks.append([f"image.peak.image{whole}", {"cls": _name(c), "row": int(peak[0]),
                                                "col": int(peak[1])}])
         else:
-            peaks.append(["image.peak.signal", {"cls": _name(c), "position": int(peak[0])}])
+            peaks.append([f"image.peak.signal{whole}", {"cls": _name(c),
+                                                         "position": int(peak[0])}])
         maps.append(average / average.max() if average.max() > 0 else average)
         names.append(_name(c))
     top_share = float(np.mean(top_shares))
-    words = text(("image.attribution.title", {"method": method}),
-                 [("image.attribution", {"method": method, "peaks": peaks,
+    words = text((f"image.attribution.title{whole}", {"method": method}),
+                 [(f"image.attribution{whole}", {"method": method, "peaks": peaks,
                                          "top_share": top_share})])
     pictures = [np.round(m, 3).tolist() for m in maps]
-    chart = _thumb_chart(pictures, kind, [("image.caption.class", {"cls": n}) for n in names],
-                         ("image.chart.maps", {"method": method}), cmap="inferno")
+    chart = _thumb_chart(pictures, kind,
+                         [(f"image.caption.class{whole}", {"cls": n}) for n in names],
+                         (f"image.chart.maps{whole}", {"method": method}), cmap="inferno")
     # Strength: how concentrated the maps are (1 when the top tenth holds everything).
     strength = float(np.clip((top_share - 0.1) / 0.9, 0, 1))
     return Insight(kind="model", name="attribution_maps", strength=strength, chart=chart,
