@@ -38,8 +38,11 @@ def _format(value):
     return f"{value:.4g}"
 
 
-def _numeric_items(name, values, n_bins):
-    """Items of a numeric column: quantile bins, or one item per value if few."""
+def _numeric_items(name, values, n_bins, fmt=_format):
+    """Items of a numeric column: quantile bins, or one item per value if few.
+
+    ``fmt`` writes a value in an item's label (dates and durations as such).
+    """
     known = values[~np.isnan(values)]
     items = {}
     if len(known) == 0:
@@ -47,7 +50,7 @@ def _numeric_items(name, values, n_bins):
     levels = np.unique(known)
     if len(levels) <= MAX_VALUE_ITEMS:
         for level in levels:
-            items[f"{name} = {_format(level)}"] = values == level
+            items[f"{name} = {fmt(level)}"] = values == level
         return items
     inner = np.unique(np.quantile(known, np.linspace(0, 1, n_bins + 1)[1:-1]))
     # Bin i holds inner[i-1] <= x < inner[i], matching the labels below.
@@ -55,11 +58,11 @@ def _numeric_items(name, values, n_bins):
     bins[np.isnan(values)] = -1
     for i in range(len(inner) + 1):
         if i == 0:
-            label = f"{name} < {_format(inner[0])}"
+            label = f"{name} < {fmt(inner[0])}"
         elif i == len(inner):
-            label = f"{name} >= {_format(inner[-1])}"
+            label = f"{name} >= {fmt(inner[-1])}"
         else:
-            label = f"{_format(inner[i - 1])} <= {name} < {_format(inner[i])}"
+            label = f"{fmt(inner[i - 1])} <= {name} < {fmt(inner[i])}"
         items[label] = bins == i
     return items
 
@@ -68,7 +71,11 @@ def _column_items(data, column, rows, n_bins):
     values = data.frame[column].iloc[rows]
     missing = values.isna().to_numpy()
     if column in data.numeric:
-        items = _numeric_items(column, values.to_numpy(dtype=float), n_bins)
+        def fmt(value):
+            shown = data.value_text(column, value)
+            return shown if isinstance(shown, str) else _format(shown)
+
+        items = _numeric_items(column, values.to_numpy(dtype=float), n_bins, fmt)
     else:
         items = {
             f"{column} = {level}": (values == level).to_numpy(dtype=bool)

@@ -77,6 +77,42 @@ def is_numeric(series):
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+#: Days in one unit of the numbers that stand for dates and durations.
+_DAY = pd.Timedelta(days=1)
+
+#: The day that datetime columns count their days from.
+_EPOCH = pd.Timestamp("1970-01-01")
+
+
+def temporal_kind(series):
+    """``"datetime"`` (naive or timezone-aware), ``"timedelta"`` or None."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime"
+    if pd.api.types.is_timedelta64_dtype(series):
+        return "timedelta"
+    return None
+
+
+def _as_days(series, kind):
+    """A datetime or timedelta column as float days (NaT as NaN).
+
+    Dates count days since 1970-01-01 in their own timezone's wall-clock time,
+    so that a date prints back as the user wrote it (:func:`date_text`).
+    """
+    if kind == "datetime":
+        values = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        return ((values - _EPOCH) / _DAY).to_numpy(dtype=float, na_value=np.nan)
+    return (series / _DAY).to_numpy(dtype=float, na_value=np.nan)
+
+
+def date_text(value, kind):
+    """A number of days (from :func:`_as_days`) as a date or a duration for messages."""
+    if kind == "datetime":
+        stamp = (_EPOCH + pd.Timedelta(days=float(value))).round("s")
+        return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
+    return str(pd.Timedelta(days=float(value)).round("s"))
+
+
 def infer_task(values, task):
     """The task for a target: classification unless clearly continuous."""
     known = values.dropna()
@@ -153,14 +189,20 @@ class MiningData:
     def __init__(self, frame, targets, settings, deep=None):
         self.settings = settings
         self.targets = targets
-        self.numeric = [c for c in frame.columns if is_numeric(frame[c])]
+        # Dates and durations are quantities (days), not text categories: a
+        # date deciding the target read as 237 single-date levels, "weak".
+        self.temporal = {c: k for c in frame.columns
+                         if (k := temporal_kind(frame[c])) is not None}
+        self.numeric = [c for c in frame.columns if is_numeric(frame[c]) or c in self.temporal]
         numeric = set(self.numeric)  # one set, not one per column: wide tables
         self.categorical = [c for c in frame.columns if c not in numeric]
         # Infinities are counted, then treated as missing by every miner.
         self.n_infinite = {}
         numbers = {}
         for column in self.numeric:
-            values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+            kind = self.temporal.get(column)
+            values = (frame[column].to_numpy(dtype=float, na_value=np.nan) if kind is None
+                      else _as_days(frame[column], kind))
             infinite = np.isinf(values)
             if infinite.any():
                 self.n_infinite[column] = int(infinite.sum())
@@ -185,6 +227,11 @@ class MiningData:
             self.sample = np.sort(rng.choice(n_rows, settings.max_rows, replace=False))
         else:
             self.sample = np.arange(n_rows)
+
+    def value_text(self, column, value):
+        """A value of a numeric column for messages: dates and durations as such."""
+        kind = self.temporal.get(column)
+        return float(value) if kind is None else date_text(value, kind)
 
     @property
     def n_rows(self):
