@@ -164,12 +164,15 @@ def test_missing_target_values_are_reported_and_left_out():
 # --------------------------------------------------------------- relationships
 def test_the_feature_that_drives_the_target_is_related_and_noise_is_not():
     X = clean_frame(n=400)
-    y = (X["c"] > 0).astype(int).to_numpy()
+    # One label in ten flipped: c drives y without determining it (a feature
+    # that determines the target is reported as a possible leak instead).
+    flip = np.random.RandomState(5).rand(400) < 0.1
+    y = ((X["c"] > 0) ^ flip).astype(int).to_numpy()
     found = findings(X, y, kinds=["relationships"])["related_features"][0]
     tests = {t["column"]: t for t in found.evidence["tests"]}
     assert [c for c, t in tests.items() if t["related"]] == ["c"]
     assert tests["c"]["measure"] == "rank-biserial r"
-    assert tests["c"]["effect"] > 0.8  # y = 1 exactly when c is high
+    assert tests["c"]["effect"] > 0.7  # y = 1 mostly when c is high
     assert found.title == "Features related to target: c"
 
 
@@ -282,13 +285,15 @@ def test_rules_below_min_support_or_min_confidence_are_not_reported():
 def test_rules_bin_numeric_features_and_regression_targets_into_quantiles():
     rng = np.random.RandomState(0)
     X = pd.DataFrame({"size": rng.uniform(0, 90, size=300), "noise": rng.normal(size=300)})
-    y = pd.Series(X["size"] * 2 + rng.uniform(0, 1, size=300), name="price")
+    # Noise enough that size does not determine price (Spearman 0.97; from
+    # 0.98 on, a feature is reported as a possible leak and makes no rule).
+    y = pd.Series(X["size"] * 2 + rng.normal(0, 12, size=300), name="price")
     rules = findings(X, y, kinds=["association_rules"])["association_rule"]
     top = rules[0]
     assert len(top.evidence["antecedents"]) == 1
     assert top.evidence["antecedents"][0].startswith(("size <", "size >="))
     assert top.evidence["consequent"].startswith(("price <", "price >="))
-    assert top.evidence["confidence"] > 0.95
+    assert top.evidence["confidence"] > 0.85  # the noise blurs the bins' edges
 
 
 def test_independent_data_yields_no_rules():

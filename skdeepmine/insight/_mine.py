@@ -178,6 +178,9 @@ def mine(X, y, settings, *, kinds, task="auto", feature_names=None, deep=None,
     features = data
     if identifiers and len(identifiers) < frame.shape[1]:
         features = MiningData(frame.drop(columns=identifiers), targets, settings, deep=deep)
+        # The data-quality miners read the relation tests of these features
+        # (whether missingness relates to the target): one family, computed once.
+        data.cache["feature_view"] = features
     findings = []
     # The miners make many small OpenMP/BLAS calls (k-means, nearest
     # neighbours): on a shared or busy machine, thread start-up and

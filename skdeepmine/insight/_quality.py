@@ -56,12 +56,24 @@ def find_missing_values(data):
     note = (
         f" Infinite values (in {names(infinite)}) are counted as missing." if infinite else ""
     )
+    linked = _missingness_linked(data)
+    if linked:
+        advice = (
+            f"Whether a value is missing goes with the target for {names(linked)} (see "
+            "the related features): plain imputation would erase that signal. Impute "
+            "with SimpleImputer(add_indicator=True), which keeps a missing-value flag, "
+            "or use a model that accepts missing values, such as HistGradientBoosting."
+        )
+    else:
+        advice = (
+            "Impute them (sklearn.impute.SimpleImputer) or use a "
+            "model that accepts missing values, such as HistGradientBoosting."
+        )
     message = (
         f"{len(counts)} of {data.frame.shape[1]} columns "
         f"{'has' if len(counts) == 1 else 'have'} missing values, "
         f"worst {worst}; {percent(rows_affected / data.n_rows)} of rows miss at "
-        "least one value. Impute them (sklearn.impute.SimpleImputer) or use a "
-        "model that accepts missing values, such as HistGradientBoosting."
+        f"least one value. {advice}"
         + note
     )
     shown = shares.iloc[:20]
@@ -76,12 +88,31 @@ def find_missing_values(data):
             "missing_share": shares.round(6).to_dict(),
             "infinite_count": infinite,
             "rows_with_missing": rows_affected,
+            "missing_goes_with_target": linked,
         },
         chart={
             "type": "bar", "labels": list(shown.index), "values": list(shown.values),
             "xlabel": "share of rows missing",
         },
     )]
+
+
+def _missingness_linked(data):
+    """``{column: [targets]}``: numeric columns whose missingness relates to a target.
+
+    Read from the relation tests of the features the target miners see (the
+    same false-discovery control, see ``_relations.relation_tests``).
+    """
+    if not data.targets:
+        return {}
+    from ._relations import relation_tests
+
+    table = relation_tests(data.cache.get("feature_view", data))
+    linked = {}
+    for column, target in zip(*(table.loc[table["missing_related"], c]
+                                for c in ("column", "target"))):
+        linked.setdefault(column, []).append(target)
+    return linked
 
 
 def _float_columns(frame):

@@ -12,10 +12,11 @@ from ._text import to_lists
 def _missing_values(evidence, message):
     shares = evidence["missing_share"]
     worst = sorted(shares.items(), key=lambda item: -item[1])[:3]
-    parts = [("q.missing_values", {
-        "n": len(shares), "worst": [[c, s] for c, s in worst],
-        "rows": evidence["rows_with_missing"],
-    })]
+    linked = list(evidence.get("missing_goes_with_target") or {})
+    params = {"n": len(shares), "worst": [[c, s] for c, s in worst],
+              "rows": evidence["rows_with_missing"]}
+    parts = [("q.missing_values.linked", {**params, "linked": linked}) if linked
+             else ("q.missing_values", params)]
     if evidence.get("infinite_count"):
         parts.append(("q.infinite", {"columns": list(evidence["infinite_count"])}))
     return ("q.missing_values.title", {"n": len(shares)}), parts, {

@@ -10,15 +10,18 @@ vs 24% in the highest").
 import numpy as np
 import pandas as pd
 
-from ._constants import ALPHA, EFFECT_BANDS, MAX_LEVELS, REDUNDANT_ASSOCIATION
+from ._constants import ALPHA, EFFECT_BANDS, MAX_LEVELS, MIN_LEVEL_ROWS, REDUNDANT_ASSOCIATION
 from ._findings import Insight
 from ._stats import (
     PERMUTATIONS,
     bh_adjust,
     chi_square,
+    contingency_tests,
     distinct_counts,
     kruskal,
     merge_rare,
+    quantile_codes,
+    rank_group_tests,
     spearman,
 )
 from ._text import chart_text, text
@@ -41,14 +44,38 @@ MAX_CATEGORICAL_PAIRS_COLUMNS = 30
 #: Columns per block when correlating every numeric pair (bounds memory).
 BLOCK = 2000
 
+#: The effect size of each test (see :func:`_target_tests`) per kind of target.
 MEASURES = {
-    ("numeric", "binary"): "rank-biserial r",
-    ("numeric", "classes"): "Kruskal-Wallis eta",
-    ("numeric", "regression"): "Spearman rho",
-    ("categorical", "binary"): "Cramer's V",
-    ("categorical", "classes"): "Cramer's V",
-    ("categorical", "regression"): "Kruskal-Wallis eta",
+    ("trend", "binary"): "rank-biserial r",
+    ("trend", "classes"): "Kruskal-Wallis eta",
+    ("trend", "regression"): "Spearman rho",
+    ("bins", "binary"): "Cramer's V",
+    ("bins", "classes"): "Cramer's V",
+    ("bins", "regression"): "Kruskal-Wallis eta",
+    ("missing", "binary"): "Cramer's V",
+    ("missing", "classes"): "Cramer's V",
+    ("missing", "regression"): "rank-biserial r",
+    ("levels", "binary"): "Cramer's V",
+    ("levels", "classes"): "Cramer's V",
+    ("levels", "regression"): "Kruskal-Wallis eta",
 }
+
+#: A numeric feature's tests, in the order that breaks ties between p-values.
+TEST_ORDER = ("trend", "missing", "bins")
+
+#: Quantile bins of a numeric feature in the binned test, and the rows each
+#: bin needs (fewer rows, fewer bins; under 3 bins, no binned test).
+RELATION_BINS = 5
+ROWS_PER_BIN = 20
+
+#: A relation the binned test found is described as not monotone only when
+#: the trend test's effect is under this share of the binned effect; else the
+#: trend is described (the bins only sharpened its p-value).
+TREND_SHARE = 0.5
+
+#: A related feature with an effect at least this large nearly copies the
+#: target: reported as a possible leak, not as a finding about the target.
+LEAK_EFFECT = 0.98
 
 
 def band(effect):
@@ -89,8 +116,69 @@ def _numeric_block(matrix, test):
     return p, effect
 
 
+def relation_bins(n_rows):
+    """Quantile bins of the binned test on ``n_rows`` rows (under 3: no binned test)."""
+    return min(RELATION_BINS, n_rows // ROWS_PER_BIN)
+
+
+def _binned_test(shape, y, n_bins):
+    """The test of quantile bins of each column against ``y`` (NaN-aware block test)."""
+
+    def test(block, keep):
+        codes = quantile_codes(block, n_bins)
+        filled = np.stack([(codes == b).any(axis=0) for b in range(n_bins)]).sum(axis=0)
+        if shape == "regression":
+            p, effect = rank_group_tests(codes, y[keep], n_bins)
+        else:
+            p, effect, _ = contingency_tests(codes, y[keep], n_bins)
+        # Two filled bins (a 0/1 column) repeat the trend test: not a test of its own.
+        return np.where(filled >= 3, p, np.nan), effect
+
+    return test
+
+
+def _missingness_tests(matrix, shape, y, rng, permutations):
+    """Whether each column's value is missing, tested against ``y``: ``(p, effect)``.
+
+    Columns with fewer than ``MIN_LEVEL_ROWS`` missing (or present) values
+    get NaN.  Classes: chi-square (a permutation p-value where expected counts
+    are small), bias-corrected Cramer's V; numbers: Mann-Whitney, rank-biserial r
+    (positive when the rows missing the value have the higher target).
+    """
+    gaps = np.isnan(matrix)
+    n_missing = gaps.sum(axis=0)
+    p, effect = np.full(matrix.shape[1], np.nan), np.full(matrix.shape[1], np.nan)
+    tested = np.flatnonzero((n_missing >= MIN_LEVEL_ROWS)
+                            & (len(matrix) - n_missing >= MIN_LEVEL_ROWS))
+    if not len(tested):
+        return p, effect
+    indicator = gaps[:, tested].astype(np.int64)
+    if shape == "regression":
+        p[tested], effect[tested] = rank_group_tests(indicator, y, 2)
+        return p, effect
+    p[tested], effect[tested], valid = contingency_tests(indicator, y, 2)
+    for j in tested[~valid]:
+        p_j, v_j = chi_square(gaps[:, j].astype(np.int64), y.astype(np.int64), permutations())
+        if np.isfinite(p_j):
+            k = len(np.unique(y))
+            chi2 = v_j ** 2 * len(y)  # min(2, k) - 1 = 1
+            p[j], effect[j] = p_j, float(np.sqrt(max(0.0, chi2 - (k - 1)) / len(y)))
+    return p, effect
+
+
 def _target_tests(data, target, rng):
-    """One record per tested feature of ``target``: p-value and effect."""
+    """One record per tested feature of ``target``: p-value and effect.
+
+    A numeric feature gets up to three tests: the trend test (Mann-Whitney,
+    Kruskal-Wallis or Spearman: shifts and monotone trends), the binned test
+    (its quantile bins against the target: chi-square for classes,
+    Kruskal-Wallis for numbers, which sees a U shape the trend test misses)
+    and, when values are missing, whether a value is missing against the
+    target.  Its p-value is the smallest of them times their number
+    (Bonferroni within the column), so the Benjamini-Hochberg family over
+    features stays one p-value per feature; the record describes the test
+    that found the relation (``test``).
+    """
     rows = data.sample[target.known[data.sample]]
     if len(rows) < MIN_ROWS:
         return []
@@ -108,6 +196,14 @@ def _target_tests(data, target, rng):
         if np.ptp(y) == 0:
             return []
         shape = "regression"
+    shuffles = []
+
+    def permutations():
+        if not shuffles:
+            shuffles.append(np.array(
+                [rng.permutation(len(y)) for _ in range(PERMUTATIONS)], dtype=np.int32))
+        return shuffles[0]
+
     numeric = list(data.numeric)
     if numeric:
         matrix = frame[numeric].to_numpy(dtype=float)
@@ -119,11 +215,29 @@ def _target_tests(data, target, rng):
                 return np.full(block.shape[1], np.nan), np.full(block.shape[1], np.nan)
             return kruskal(block, y[keep], rng)
 
-        p, effect = _numeric_block(matrix, test)
-        for column, p_j, e_j in zip(numeric, p, effect):
-            if np.isfinite(p_j):
-                records.append((column, "numeric", p_j, e_j))
-    permutations = None
+        found = {"trend": _numeric_block(matrix, test)}
+        n_bins = relation_bins(len(rows))
+        if n_bins >= 3:
+            found["bins"] = _numeric_block(matrix, _binned_test(shape, y, n_bins))
+        found["missing"] = _missingness_tests(matrix, shape, y, rng, permutations)
+        for j, column in enumerate(numeric):
+            tests = {name: (float(p[j]), float(e[j])) for name, (p, e) in found.items()
+                     if np.isfinite(p[j]) and np.isfinite(e[j])}
+            if not tests:
+                continue
+            chosen = min(tests, key=lambda name: (tests[name][0], TEST_ORDER.index(name)))
+            if (chosen == "bins" and "trend" in tests
+                    and abs(tests["trend"][1]) >= TREND_SHARE * tests["bins"][1]):
+                chosen = "trend"  # a monotone relation the bins only sharpen
+            n_tests = len(tests)
+            p_j = min(1.0, n_tests * min(t[0] for t in tests.values()))
+            records.append({
+                "column": column, "column_kind": "numeric", "test": chosen,
+                "p": p_j, "effect": tests[chosen][1], "n_column_tests": n_tests,
+                "trend_effect": tests.get("trend", (np.nan, np.nan))[1],
+                "p_missing": min(1.0, n_tests * tests["missing"][0])
+                if "missing" in tests else np.nan,
+            })
     for column in data.categorical:
         codes, labels = _category_codes(frame[column])
         if not 2 <= len(labels) <= MAX_LEVELS:
@@ -131,37 +245,46 @@ def _target_tests(data, target, rng):
         if shape == "regression":
             p_j, e_j = (v[0] for v in kruskal(y[:, None], codes, rng))
         else:
-            if permutations is None:
-                permutations = np.array(
-                    [rng.permutation(len(y)) for _ in range(PERMUTATIONS)], dtype=np.int32
-                )
-            p_j, e_j = chi_square(codes, y.astype(np.int64), permutations)
+            p_j, e_j = chi_square(codes, y.astype(np.int64), permutations())
         if np.isfinite(p_j):
-            records.append((column, "categorical", p_j, e_j))
+            records.append({"column": column, "column_kind": "categorical", "test": "levels",
+                            "p": float(p_j), "effect": float(e_j), "n_column_tests": 1,
+                            "trend_effect": np.nan, "p_missing": np.nan})
     return [
-        {"target": target.name, "column": column, "column_kind": kind,
-         "measure": MEASURES[(kind, shape)], "p": float(p_j), "effect": float(e_j),
-         "strength": float(min(1.0, abs(e_j))), "n_rows": int(len(rows))}
-        for column, kind, p_j, e_j in records
+        {"target": target.name, **record, "measure": MEASURES[(record["test"], shape)],
+         "trend_measure": MEASURES[("trend", shape)],
+         "strength": float(min(1.0, abs(record["effect"]))), "n_rows": int(len(rows))}
+        for record in records
     ]
 
 
 def relation_tests(data):
     """Every feature-target test of the table, with Benjamini-Hochberg q-values.
 
-    One family over all targets' tests.  Returns a DataFrame with columns
-    ``target, column, column_kind, measure, p, effect, strength, n_rows, q``,
-    strongest related first; computed once and cached.
+    One family over all targets' tests, one p-value per feature and target
+    (see :func:`_target_tests`).  Returns a DataFrame with columns
+    ``target, column, column_kind, test, p, effect, measure, strength,
+    n_rows, q, related, leak, missing_related`` (and the helpers
+    ``n_column_tests, trend_effect, trend_measure, p_missing``), strongest
+    related first; computed once and cached.  ``leak`` marks related features
+    whose effect reaches ``LEAK_EFFECT``: near copies of the target.
+    ``missing_related`` marks related features whose missingness alone
+    passes the false-discovery control.
     """
     if "relations" in data.cache:
         return data.cache["relations"]
     rng = np.random.RandomState(data.seed(11))
     records = [r for target in data.targets for r in _target_tests(data, target, rng)]
-    columns = ["target", "column", "column_kind", "measure", "p", "effect", "strength",
-               "n_rows", "q"]
-    table = pd.DataFrame(records, columns=columns[:-1])
+    columns = ["target", "column", "column_kind", "test", "measure", "p", "effect",
+               "strength", "n_rows", "n_column_tests", "trend_effect", "trend_measure",
+               "p_missing"]
+    table = pd.DataFrame(records, columns=columns)
     table["q"] = bh_adjust(table["p"].to_numpy()) if len(table) else []
     table["related"] = table["q"] < ALPHA
+    table["leak"] = table["related"] & (table["strength"] >= LEAK_EFFECT)
+    # BH rejects every p-value up to the largest one it rejects.
+    cutoff = table.loc[table["related"], "p"].max() if table["related"].any() else -1.0
+    table["missing_related"] = table["related"] & (table["p_missing"] <= cutoff)
     table = table.sort_values(["related", "strength", "column"], ascending=[False, False, True],
                               kind="stable").reset_index(drop=True)
     data.cache["relations"] = table
@@ -169,11 +292,15 @@ def relation_tests(data):
 
 
 def ranked_features(data, target, *, related=False):
-    """Features of ``target``, related ones first (by effect); only those if ``related``."""
+    """Features of ``target``, related ones first (by effect).
+
+    With ``related``, only the related ones that are not possible leaks
+    (near copies of the target make no rule or finding about it).
+    """
     table = relation_tests(data)
     chosen = table["target"] == target.name
     if related:
-        chosen &= table["related"]
+        chosen &= table["related"] & ~table["leak"]
     return list(table.loc[chosen, "column"])
 
 
@@ -188,35 +315,57 @@ def _quarters(x):
     return low, high
 
 
-def contrast(data, target, column):
-    """The plain-language contrast behind a relation: ``(key, params)``."""
+def contrast(data, target, column, test="trend"):
+    """The plain-language contrast behind a relation: ``(key, params)``.
+
+    ``test`` names the test that found it (see :func:`_target_tests`):
+    quarters of a numeric feature for a trend, each quantile bin for the
+    binned test, rows missing the value against the others for
+    missingness, levels for a categorical feature.
+    """
     rows = data.sample[target.known[data.sample]]
     values = target.values.iloc[rows].reset_index(drop=True)
     feature = data.frame[column].iloc[rows].reset_index(drop=True)
     params = {"target": target.name, "column": column}
-    if column in data.numeric:
+    numeric = column in data.numeric
+    if numeric and test == "missing":
+        missing = feature.isna().to_numpy()
+        groups = {"missing": missing, "present": ~missing}
+    elif numeric:
         keep = feature.notna().to_numpy()
         x = feature.to_numpy(dtype=float)[keep]
         values = values[keep].reset_index(drop=True)
-        low, high = _quarters(x)
-        params.update(low_edge=float(x[low].max()), high_edge=float(x[high].min()))
-        groups = {"low": low, "high": high}
+        if test == "bins":
+            codes = quantile_codes(x[:, None], relation_bins(len(rows)))[:, 0]
+            filled = np.unique(codes)
+            groups = {int(b): codes == b for b in filled}
+            params["edges"] = [data.value_text(column, x[codes == b].min())
+                               for b in filled[1:]]
+        else:
+            low, high = _quarters(x)
+            params.update(low_edge=data.value_text(column, x[low].max()),
+                          high_edge=data.value_text(column, x[high].min()))
+            groups = {"low": low, "high": high}
     else:
         codes, labels = _category_codes(feature)
         groups = {label: codes == i for i, label in enumerate(labels)
                   if label != "(rare levels)"}
+    how = "quarters" if numeric and test == "trend" else "levels" if not numeric else test
     if target.task == "classification":
         chosen = _class_of_interest(values, groups, target.classes)
-        rates = {g: float(np.mean(values[m] == chosen)) for g, m in groups.items() if m.any()}
+        summary = {g: float(np.mean(values[m] == chosen)) for g, m in groups.items() if m.any()}
         params["cls"] = str(chosen)
-        summary = rates
-        key = "contrast.rate_quarters" if column in data.numeric else "contrast.rate_levels"
+        key = f"contrast.rate_{how}"
     else:
         y = values.to_numpy(dtype=float)
         summary = {g: float(np.median(y[m])) for g, m in groups.items() if m.any()}
-        key = "contrast.median_quarters" if column in data.numeric else "contrast.median_levels"
-    if column in data.numeric:
+        key = f"contrast.median_{how}"
+    if how == "quarters":
         params.update(low=summary["low"], high=summary["high"])
+    elif how == "missing":
+        params.update(missing=summary["missing"], present=summary["present"])
+    elif how == "bins":
+        params["values"] = list(summary.values())
     else:
         high_level = max(summary, key=summary.get)
         low_level = min(summary, key=summary.get)
@@ -238,56 +387,103 @@ def _class_of_interest(values, groups, classes):
 
 
 # -------------------------------------------------------------------- findings
+def _feature_words(record):
+    """The ``relations.feature*`` template of one related feature."""
+    params = {
+        "column": record["column"], "band": band(record["strength"]),
+        "certainty": certainty(record["q"]), "measure": record["measure"],
+        "effect": record["effect"], "q": record["q"],
+    }
+    if record["test"] == "bins":
+        # Against classes the "trend" test asks whether the feature shifts
+        # between them: a relation it misses is not a plain shift.
+        shape = "not a shift" if record["trend_measure"] == MEASURES[("trend", "classes")] \
+            else "not monotone"
+        return ("relations.feature.bins", {
+            **params, "shape": shape, "trend_measure": record["trend_measure"],
+            "trend": 0.0 if not np.isfinite(record["trend_effect"]) else record["trend_effect"],
+        })
+    if record["test"] == "missing":
+        return ("relations.feature.missing", params)
+    return ("relations.feature", params)
+
+
+def _leak_finding(target, leaks):
+    """Features that nearly copy ``target``: a warning, not a finding about it."""
+    items = [["relations.leak.item", {"column": r["column"], "measure": r["measure"],
+                                      "effect": r["effect"]}] for r in leaks]
+    columns = [r["column"] for r in leaks]
+    return Insight(
+        kind="relationships", name="target_leakage", strength=1.0,
+        evidence={"target": target.name, "columns": columns, "threshold": LEAK_EFFECT,
+                  "effects": {r["column"]: float(r["effect"]) for r in leaks}},
+        **text(("relations.leak.title", {"target": target.name, "columns": columns}),
+               [("relations.leak", {"target": target.name, "columns": columns,
+                                    "items": items, "threshold": LEAK_EFFECT})]),
+    )
+
+
 def find_related_features(data):
     """Features related to each target; strength = the largest effect size.
 
     Effect sizes lie in [0, 1]: |rank-biserial r| (numeric feature, two
     classes), bias-corrected eta of Kruskal-Wallis (more classes, or a
     categorical feature and a numeric target), |Spearman rho| (numeric
-    feature and target), Cramer's V (categorical feature and classes).
-    A target with no related feature gets a finding of strength 0.
+    feature and target), Cramer's V (categorical feature and classes); a
+    numeric feature found by its quantile bins or by whether it is missing
+    gets that test's effect (see :func:`_target_tests`).  A target with no
+    related feature gets a finding of strength 0.  Features that nearly copy
+    the target (effect at least ``LEAK_EFFECT``) get a leakage warning of
+    their own and are left out of this finding.
     """
     table = relation_tests(data)
     findings = []
+    helpers = ["target", "n_column_tests", "trend_effect", "trend_measure", "p_missing"]
     for target in data.targets:
         tests = table[table["target"] == target.name]
         if tests.empty:
             continue
-        related = tests[tests["related"]]
+        leaks = tests[tests["leak"]].to_dict(orient="records")
+        if leaks:
+            findings.append(_leak_finding(target, leaks))
+        related = tests[tests["related"] & ~tests["leak"]]
         common = {"target": target.name, "alpha": ALPHA}
         evidence = {
             "target": target.name, "alpha": ALPHA, "n_tests": len(table),
             "n_tested": len(tests),
             # Related features first: a wide table lists its strongest tests only.
             # Significant digits, not decimals: p = 3e-40 must not read 0.0.
-            "tests": tests.head(MAX_LISTED_TESTS).drop(columns="target").apply(
+            "tests": tests.head(MAX_LISTED_TESTS).drop(columns=helpers).apply(
                 lambda c: c.map(lambda v: float(f"{v:.8g}")) if c.dtype.kind == "f" else c)
             .to_dict(orient="records"),
         }
+        left_out = []
+        if leaks:
+            left_out = [("relations.leaks_left_out", {
+                "target": target.name, "columns": [r["column"] for r in leaks]})]
         if related.empty:
+            others = tests[~tests["leak"]]
             findings.append(Insight(
                 kind="relationships", name="related_features", strength=0.0,
                 evidence=evidence,
                 **text(("relations.none.title", common), [("relations.none", {
-                    **common, "n_tested": len(tests), "q_min": float(tests["q"].min()),
+                    **common, "n_tested": len(tests),
+                    "q_min": float(others["q"].min()) if len(others) else 1.0,
                     "n_rows": int(tests["n_rows"].max()),
-                })]),
+                })] + left_out),
             ))
             continue
         parts = [("relations.lead", {
             **common, "n_related": len(related), "n_tested": len(tests), "n_tests": len(table),
         })]
         for record in related.head(DESCRIBED).to_dict(orient="records"):
-            key, params = contrast(data, target, record["column"])
-            feature = ("relations.feature", {
-                "column": record["column"], "band": band(record["strength"]),
-                "certainty": certainty(record["q"]), "measure": record["measure"],
-                "effect": record["effect"], "q": record["q"],
-            })
-            parts.append(("relations.item", {"feature": feature, "contrast": [key, params]}))
+            key, params = contrast(data, target, record["column"], record["test"])
+            parts.append(("relations.item", {"feature": _feature_words(record),
+                                             "contrast": [key, params]}))
         unrelated = list(tests.loc[~tests["related"], "column"])
         if unrelated:
             parts.append(("relations.unrelated", {"alpha": ALPHA, "columns": unrelated}))
+        parts += left_out
         shown = related.head(TOP_FEATURES)
         findings.append(Insight(
             kind="relationships", name="related_features",

@@ -175,3 +175,84 @@ def distinct_counts(matrix):
     known = ~np.isnan(ordered)
     new = np.vstack([known[:1], (ordered[1:] != ordered[:-1]) & known[1:]])
     return new.sum(axis=0)
+
+
+def quantile_codes(matrix, n_bins):
+    """Quantile-bin codes 0..n_bins-1 of each column; missing values get -1.
+
+    A value at or above an edge falls in the bin above it; heavy ties leave
+    some bins empty (the tests below drop empty bins).
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+        edges = np.nanquantile(matrix, np.linspace(0, 1, n_bins + 1)[1:-1], axis=0)
+    codes = np.zeros(matrix.shape, dtype=np.int64)
+    for edge in np.atleast_2d(edges):
+        codes += matrix >= edge
+    codes[np.isnan(matrix)] = -1
+    return codes
+
+
+def contingency_tests(codes, y, n_levels):
+    """Chi-square of each column of ``codes`` (-1: left out) against class codes ``y``.
+
+    Vectorised over columns.  Returns ``(p, v, valid)``: the asymptotic
+    p-value, Cramer's V corrected for the chi-square that ``df`` degrees of
+    freedom of noise give (``sqrt(max(0, chi2 - df) / (n (min(r, c) - 1)))``,
+    as :func:`kruskal_eta` corrects eta), and whether Cochran's rule holds
+    (no expected count under 1, at most a fifth under 5).  Where it does not,
+    or fewer than two levels are present, ``p`` is NaN.
+    """
+    y = np.unique(y, return_inverse=True)[1].ravel()
+    onehot = np.eye(int(y.max()) + 1)[y]
+    tables = np.stack([(codes == b).T.astype(float) @ onehot for b in range(n_levels)],
+                      axis=1)  # (m, levels, classes)
+    rows, cols = tables.sum(axis=2), tables.sum(axis=1)
+    total = rows.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = rows[:, :, None] * cols[:, None, :] / total[:, None, None]
+        used = (rows[:, :, None] > 0) & (cols[:, None, :] > 0)
+        chi2 = np.where(used, (tables - expected) ** 2 / np.where(used, expected, 1), 0).sum(
+            axis=(1, 2))
+        n_rows_used, n_cols_used = (rows > 0).sum(axis=1), (cols > 0).sum(axis=1)
+        cells = used.sum(axis=(1, 2))
+        small = np.where(used, expected < 5, False).sum(axis=(1, 2)) / np.maximum(cells, 1)
+        tiny = np.where(used, expected < 1, False).any(axis=(1, 2))
+        df = (n_rows_used - 1) * (n_cols_used - 1)
+        valid = (df > 0) & (small <= 0.2) & ~tiny
+        p = np.where(valid, stats.chi2.sf(chi2, np.maximum(df, 1)), np.nan)
+        depth = np.maximum(np.minimum(n_rows_used, n_cols_used) - 1, 1)
+        v = np.sqrt(np.clip((chi2 - df) / (total * depth), 0.0, 1.0))
+    return p, np.where(df > 0, v, np.nan), valid
+
+
+def rank_group_tests(codes, y, n_levels):
+    """Kruskal-Wallis of ``y`` across each column's groups ``codes`` (no -1), vectorised.
+
+    Returns ``(p, effect)``: for two groups the rank-biserial r (positive
+    when group 1's values are higher), else :func:`kruskal_eta`.  Columns with
+    fewer than two groups, or a group under ``MIN_ASYMPTOTIC_GROUP`` rows,
+    get NaN.
+    """
+    n = len(y)
+    ranked = stats.rankdata(y)
+    factor = float(_tie_factor(ranked[:, None])[0])
+    sums = np.stack([(codes == b).T.astype(float) @ ranked for b in range(n_levels)])
+    counts = np.stack([(codes == b).sum(axis=0) for b in range(n_levels)]).astype(float)
+    present = counts > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = np.where(present, sums ** 2 / np.where(present, counts, 1), 0).sum(axis=0)
+        h = (12.0 / (n * (n + 1)) * between - 3.0 * (n + 1)) / factor if factor > 0 else \
+            np.full(codes.shape[1], np.nan)
+    k = present.sum(axis=0)
+    smallest = np.where(present, counts, np.inf).min(axis=0)
+    valid = (k >= 2) & (smallest >= MIN_ASYMPTOTIC_GROUP) & np.isfinite(h)
+    p = np.where(valid, stats.chi2.sf(h, np.maximum(k - 1, 1)), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = sums / np.where(present, counts, 1)
+        biserial = 2.0 * (means[min(1, n_levels - 1)] - means[0]) / n
+    eta = np.sqrt(np.clip((np.where(valid, h, 0.0) - k + 1.0) / np.maximum(n - k, 1), 0, 1))
+    effect = np.where(k == 2, biserial, eta)
+    return p, np.where(valid, effect, np.nan)

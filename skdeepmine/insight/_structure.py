@@ -174,8 +174,11 @@ def _cluster_finding(data, matrix, columns, rows, *, deep):
     if silhouette < MIN_SILHOUETTE:
         return [Insight(
             kind="structure", name=name, strength=0.0, evidence=evidence,
+            # Silhouettes over all columns at once: a few columns' clusters can
+            # be drowned by the others, so the text claims nothing beyond that.
             **text(("clusters.none.title", common),
-                   [("clusters.none", {**common, "threshold": MIN_SILHOUETTE})]),
+                   [("clusters.none", {**common, "threshold": MIN_SILHOUETTE})]
+                   + ([] if deep or matrix.shape[1] < 3 else [("clusters.none.subspace", {})])),
         )]
     restated = None if deep else _restated_columns(data, rows, labels)
     if restated is not None:

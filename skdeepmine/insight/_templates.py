@@ -35,6 +35,48 @@ EN = {
         "median {target} {high:num} for {column} = {high_level} vs {low:num} for "
         "{column} = {low_level}"
     ),
+    "relations.feature.bins": (
+        "{column}: {band:word} and {certainty:word}, and {shape:word} ({measure} "
+        "{effect:.2f} across quantile bins of {column}, against {trend_measure} "
+        "{trend:.2f} for a plain trend; q {q:=p})"
+    ),
+    "relations.feature.missing": (
+        "{column}: {band:word} and {certainty:word}, through whether it is missing "
+        "({measure} {effect:.2f}, q {q:=p})"
+    ),
+    "contrast.rate_bins": (
+        "share of {target} = {cls} by quantile bin of {column} (bins starting at "
+        "{edges:nums}): {values:pcts}"
+    ),
+    "contrast.median_bins": (
+        "median {target} by quantile bin of {column} (bins starting at {edges:nums}): "
+        "{values:nums}"
+    ),
+    "contrast.rate_missing": (
+        "{target} = {cls} in {missing:pct} of the rows where {column} is missing vs "
+        "{present:pct} where it is present"
+    ),
+    "contrast.median_missing": (
+        "median {target} {missing:num} where {column} is missing vs {present:num} where "
+        "it is present"
+    ),
+    "relations.leak.title": (
+        "Possible target leakage: {columns:list3} {columns:pick|nearly copies|nearly copy} "
+        "{target}"
+    ),
+    "relations.leak": (
+        "{items:list} {columns:pick|predicts|predict} {target} almost perfectly "
+        "(effect at least {threshold:.2f}). A column this close to the target is "
+        "usually recorded after it or derived from it, and would not be known when "
+        "predicting: check how {columns:pick|it was|they were} collected, and drop "
+        "{columns:pick|it|them} unless known before {target} is. A model trained with "
+        "{columns:pick|it|them} scores well and fails in use."
+    ),
+    "relations.leak.item": "{column} ({measure} {effect:.2f})",
+    "relations.leaks_left_out": (
+        "{columns:list} {columns:pick|is|are} left out of this finding and of the rules: "
+        "{columns:pick|it nearly copies|they nearly copy} {target} (possible leakage)."
+    ),
     "relations.item": "{feature:t}: {contrast:t}.",
     "relations.unrelated": (
         "No evidence of a relation (q >= {alpha:.2f}) for {columns:list}; this is not "
@@ -85,10 +127,15 @@ EN = {
     "clusters.agreement": (
         "The clusters {follow:word} {target} (adjusted Rand index {ari:.2f})."
     ),
-    "clusters.none.title": "No clusters in {space:word}",
+    "clusters.none.title": "No clusters across all of {space:word} together",
     "clusters.none": (
-        "Looked for clusters in {space:word}: none (best silhouette {silhouette:.2f} "
-        "at k = {k}, over k = 2..{k_max}; clear structure starts at {threshold:.2f})."
+        "Looked for clusters in all of {space:word} together: none (best silhouette "
+        "{silhouette:.2f} at k = {k}, over k = 2..{k_max}; clear structure starts at "
+        "{threshold:.2f})."
+    ),
+    "clusters.none.subspace": (
+        "Clusters confined to a few columns can be drowned by the others: cluster "
+        "those columns alone to look for them."
     ),
     "clusters.restated.title": "Clusters in {space:word} only restate {column}",
     "clusters.restated": (
@@ -369,6 +416,14 @@ EN = {
         "{n:n|column has|columns have} missing values, worst {worst:shares}; {rows} rows "
         "miss at least one value. Impute them (sklearn.impute.SimpleImputer) or use a "
         "model that accepts missing values, such as HistGradientBoosting."
+    ),
+    "q.missing_values.linked": (
+        "{n:n|column has|columns have} missing values, worst {worst:shares}; {rows} rows "
+        "miss at least one value. Whether a value is missing goes with the target for "
+        "{linked:list} (see the related features): plain imputation would erase that "
+        "signal. Impute with SimpleImputer(add_indicator=True), which keeps a "
+        "missing-value flag, or use a model that accepts missing values, such as "
+        "HistGradientBoosting."
     ),
     "q.infinite": "Infinite values (in {columns:list}) are counted as missing.",
     "q.chart.missing": "share of rows missing",

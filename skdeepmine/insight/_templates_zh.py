@@ -28,6 +28,39 @@ ZH = {
         "{column} = {high_level} 时 {target} 的中位数为 {high:num}，"
         "{column} = {low_level} 时为 {low:num}"
     ),
+    "relations.feature.bins": (
+        "{column}：{band:word}且{certainty:word}，并且{shape:word}（按 {column} 的分位数"
+        "分箱 {measure} {effect:.2f}，而单调趋势的 {trend_measure} 为 {trend:.2f}；"
+        "q {q:=p}）"
+    ),
+    "relations.feature.missing": (
+        "{column}：{band:word}且{certainty:word}，体现在是否缺失上（{measure} "
+        "{effect:.2f}，q {q:=p}）"
+    ),
+    "contrast.rate_bins": (
+        "按 {column} 的分位数分箱（各箱起点 {edges:nums}），{target} = {cls} 的比例依次为 "
+        "{values:pcts}"
+    ),
+    "contrast.median_bins": (
+        "按 {column} 的分位数分箱（各箱起点 {edges:nums}），{target} 的中位数依次为 "
+        "{values:nums}"
+    ),
+    "contrast.rate_missing": (
+        "{column} 缺失的行中 {target} = {cls} 占 {missing:pct}，有值的行中占 {present:pct}"
+    ),
+    "contrast.median_missing": (
+        "{column} 缺失时 {target} 的中位数为 {missing:num}，有值时为 {present:num}"
+    ),
+    "relations.leak.title": "可能的目标泄漏：{columns:list3} 几乎复制了 {target}",
+    "relations.leak": (
+        "{items:list} 几乎完美地预测 {target}（效应至少 {threshold:.2f}）。与目标如此接近的列"
+        "通常是在目标之后记录的或由目标推导而来，预测时无法得到：请核实 {columns:list} 的采集方式，"
+        "除非在 {target} 之前就已知，否则请删除。用它训练的模型得分很高，实际使用时却会失效。"
+    ),
+    "relations.leak.item": "{column}（{measure} {effect:.2f}）",
+    "relations.leaks_left_out": (
+        "{columns:list} 未列入本发现和关联规则：它们几乎复制了 {target}（可能的泄漏）。"
+    ),
     "relations.item": "{feature:t}：{contrast:t}。",
     "relations.unrelated": (
         "{columns:list} 没有相关的证据（q >= {alpha:.2f}）；但这并不证明它们独立。"
@@ -64,11 +97,12 @@ ZH = {
         "为 k = 2..{k_max} 中最佳）：{profiles:profiles}。"
     ),
     "clusters.agreement": "这些簇与 {target} {follow:word}（调整兰德指数 {ari:.2f}）。",
-    "clusters.none.title": "{space:word}中没有簇",
+    "clusters.none.title": "{space:word}整体上没有簇",
     "clusters.none": (
-        "在{space:word}中寻找簇：没有发现（最佳轮廓系数 {silhouette:.2f}，k = {k}，"
+        "在全部{space:word}上一起寻找簇：没有发现（最佳轮廓系数 {silhouette:.2f}，k = {k}，"
         "范围 k = 2..{k_max}；清晰结构从 {threshold:.2f} 起）。"
     ),
+    "clusters.none.subspace": "只存在于少数几列中的簇可能被其他列淹没：可单独对这些列聚类来寻找。",
     "clusters.restated.title": "{space:word}中的簇只是重现了 {column}",
     "clusters.restated": (
         "K-means 找到 {k} 个簇（轮廓系数 {silhouette:.2f}），但它们与 {column} 的取值"
@@ -286,6 +320,12 @@ ZH = {
     "q.missing_values": (
         "{n} 列有缺失值，最严重的是 {worst:shares}；{rows} 行至少缺一个值。请填补"
         "（sklearn.impute.SimpleImputer）或使用接受缺失值的模型，如 HistGradientBoosting。"
+    ),
+    "q.missing_values.linked": (
+        "{n} 列有缺失值，最严重的是 {worst:shares}；{rows} 行至少缺一个值。"
+        "{linked:list} 是否缺失与目标相关（见相关特征）：直接填补会抹去这一信号。"
+        "请用 SimpleImputer(add_indicator=True) 填补（保留缺失标记），或使用接受缺失值的"
+        "模型，如 HistGradientBoosting。"
     ),
     "q.infinite": "无穷值（在 {columns:list} 中）按缺失值计。",
     "q.chart.missing": "缺失行的比例",

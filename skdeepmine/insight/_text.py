@@ -14,7 +14,8 @@ abbreviated after 5 (3); ``{xs:and}`` conditions joined with "and";
 ``{n:n|row|rows}`` a count with its noun; ``{n:pick|is|are}`` the word that
 agrees with a count (or a list's length); ``{w:word}`` a fixed word of the
 language (see ``WORDS``); ``{x:counts}`` pairs ``[name, count]``;
-``{x:groups}`` lists of names; ``{x:profiles}`` cluster profiles;
+``{x:groups}`` lists of names; ``{xs:pcts}`` / ``{xs:nums}`` every share /
+number of a list, in order; ``{x:profiles}`` cluster profiles;
 ``{x:t}`` a nested ``[key, params]`` template.
 """
 
@@ -85,6 +86,8 @@ WORDS = {
         "follow": "follow", "do not follow": "do not follow",
         "high": "high", "low": "low", "accuracy": "accuracy", "R^2": "R^2",
         "right": "right", "left": "left", "middle": "middle",
+        "not monotone": "not monotone",
+        "not a shift": "not a plain shift between the classes",
     },
     "zh": {
         "negligible": "可忽略", "weak": "弱", "moderate": "中等", "strong": "强",
@@ -93,6 +96,7 @@ WORDS = {
         "follow": "吻合", "do not follow": "不吻合", "high": "高", "low": "低",
         "accuracy": "准确率", "R^2": "R^2", "right": "右", "left": "左",
         "middle": "中间",
+        "not monotone": "并非单调", "not a shift": "并非各类别之间的简单平移",
     },
 }
 
@@ -107,7 +111,8 @@ class _Formatter(string.Formatter):
         if spec == "pct":
             return percent(value)
         if spec == "num":
-            return number(value)
+            # Dates and durations come as text already (MiningData.value_text).
+            return value if isinstance(value, str) else number(value)
         if spec == "p":
             return p_value(value)
         if spec in ("=p", "<=p"):  # "q {q:=p}": "q = 0.03", or "q < 1e-300" when tiny
@@ -128,6 +133,10 @@ class _Formatter(string.Formatter):
         if spec == "t":
             key, params = value
             return render(key, params, lang)
+        if spec in ("pcts", "nums"):  # every item, in order: a profile across bins
+            show = percent if spec == "pcts" else (
+                lambda v: v if isinstance(v, str) else number(v))
+            return ("、" if lang == "zh" else ", ").join(show(v) for v in value)
         if spec == "shares":
             return names([f"{c} ({percent(v)})" for c, v in value], 3, lang)
         if spec == "repeats":
