@@ -49,8 +49,11 @@ OTHER_BACKENDS = ["jax", "torch"]
 #   tests/test_engine_backends.py, and files cross backends below;
 # - test_common.py: the default-constructed estimators (the same code with
 #   larger networks; they run on TensorFlow), InsightReporter (it holds no
-#   network), the non-default configurations, which test
-#   expected_failed_checks' declarations (non-strict on float32 backends).
+#   network), the hybrids (their networks are the dense networks checked
+#   here, and test_hybrid.py runs here too; their checks cost the JAX child
+#   94 CPU seconds on a loaded machine, measured with -k Hybrid), the
+#   non-default configurations, which test expected_failed_checks'
+#   declarations (non-strict on float32 backends).
 # Pickle and skops files: test_core.py's round trips and, across backends,
 # the test at the end of this module.
 CHILD_SELECTION = {
@@ -69,7 +72,7 @@ CHILD_SELECTION = {
     "test_hybrid.py": "not grid_search and not one_hot_category and not cnn_extractor",
     "test_precision.py": None,
     "test_common.py": (
-        "sklearn_compatible and random_state and not InsightReporter"
+        "sklearn_compatible and random_state and not InsightReporter and not Hybrid"
     ),
     # Concurrent predictions from eight threads.
     "test_robustness.py": "eight_threads",
