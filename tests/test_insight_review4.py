@@ -84,6 +84,21 @@ def test_a_copy_of_the_target_is_a_leak_not_the_top_relation():
     assert "目标泄漏" in report.to_markdown(lang="zh")
 
 
+def test_a_target_with_only_a_leak_gets_no_rule_and_no_claim_of_no_relation():
+    rng = np.random.default_rng(4)
+    n = 300
+    churn = rng.random(n) < 0.3
+    X = pd.DataFrame({"churn_copy": np.where(churn, "Y", "N"), "x": rng.normal(size=n)})
+    report = InsightReport.from_data(X, pd.Series(np.where(churn, "yes", "no"), name="churn"),
+                                     kinds=["relationships", "association_rules"],
+                                     random_state=0)
+    assert _one(report, "target_leakage").evidence["columns"] == ["churn_copy"]
+    assert _one(report, "related_features").strength == 0
+    rule = _one(report, "association_rule")
+    assert rule.strength == 0 and "No feature is related" not in rule.message
+    assert "churn_copy" in rule.message and "leakage" in rule.message
+
+
 # -------------------------------------------------------- 2. not monotone
 def test_u_shaped_class_relation_is_found_and_called_not_monotone():
     rng = np.random.default_rng(0)
@@ -199,11 +214,13 @@ def test_no_clusters_over_all_columns_does_not_claim_none_anywhere():
         X[f"noise{j}"] = rng.normal(size=n)
     report = InsightReport.from_data(X, kinds=["structure"], random_state=0)
     clusters = _one(report, "clusters")
-    if clusters.strength == 0:
-        assert clusters.title == "No clusters across all of the scaled features together"
-        assert "cluster those columns alone" in clusters.message
-        title, message = render_template(clusters.template, "zh")
-        assert "整体上没有簇" in title and "单独" in message
+    # K-means over all six columns misses the clusters of two (silhouette 0.24):
+    # the text must not claim there are none anywhere.
+    assert clusters.strength == 0
+    assert clusters.title == "No clusters across all of the scaled features together"
+    assert "cluster those columns alone" in clusters.message
+    title, message = render_template(clusters.template, "zh")
+    assert "整体上没有簇" in title and "单独" in message
 
 
 # ------------------------------------------------------- 16a. regressor maps
@@ -222,3 +239,36 @@ def test_regressor_attribution_map_names_no_class_called_all():
     assert "all:" not in maps.message and "class-average" not in maps.title.lower()
     assert "at position" in maps.message or "nowhere" in maps.message
     assert "all：" not in render_template(maps.template, "zh")[1]
+
+
+# ------------------------------------------------- the vectorised tests
+def test_vectorised_binned_and_missingness_tests_match_scipy():
+    from scipy import stats
+
+    from skdeepmine.insight._stats import contingency_tests, quantile_codes, rank_group_tests
+
+    rng = np.random.default_rng(0)
+    n = 200
+    y = np.round(rng.normal(size=n), 1)  # ties
+    classes = rng.integers(0, 3, n)
+    x = rng.normal(size=(n, 4))
+    x[rng.random((n, 4)) < 0.2] = np.nan  # each column its own missing rows
+    codes = quantile_codes(x, 5)
+    p, _ = rank_group_tests(codes, y, 5)
+    p_chi, v, valid = contingency_tests(codes, classes, 5)
+    for j in range(4):
+        known = codes[:, j] >= 0
+        groups = [y[known & (codes[:, j] == b)] for b in range(5)]
+        assert p[j] == pytest.approx(stats.kruskal(*groups).pvalue, rel=1e-9)
+        table = pd.crosstab(codes[known, j], classes[known]).to_numpy()
+        chi2, p_ref, df, _ = stats.chi2_contingency(table, correction=False)
+        assert valid[j] and p_chi[j] == pytest.approx(p_ref, rel=1e-9)
+        assert v[j] == pytest.approx(np.sqrt(max(0, chi2 - df) / (known.sum() * 2)))
+    missing = np.isnan(x).astype(int)
+    p, r = rank_group_tests(missing, y, 2)
+    for j in range(4):
+        ref = stats.mannwhitneyu(y[missing[:, j] == 1], y[missing[:, j] == 0],
+                                 method="asymptotic", use_continuity=False)
+        n1 = missing[:, j].sum()
+        assert p[j] == pytest.approx(ref.pvalue, rel=1e-9)
+        assert r[j] == pytest.approx(2 * ref.statistic / (n1 * (n - n1)) - 1)

@@ -4,7 +4,11 @@ Every feature-target pair gets the test its kinds call for (see ``_stats``),
 all of them together one Benjamini-Hochberg family: a relation is reported
 when its q-value is under ``ALPHA``, ranked by an effect size a reader can
 interpret, with a plain contrast ("churn 51% in the lowest quarter of tenure
-vs 24% in the highest").
+vs 24% in the highest").  A numeric feature is also tested by its quantile
+bins (relations that are not monotone) and by whether it is missing, one
+p-value per feature (:func:`_target_tests`).  A feature that nearly copies
+the target is a possible leak: warned about, and left out of the findings
+about the target and of the rules.
 """
 
 import numpy as np
@@ -121,20 +125,18 @@ def relation_bins(n_rows):
     return min(RELATION_BINS, n_rows // ROWS_PER_BIN)
 
 
-def _binned_test(shape, y, n_bins):
-    """The test of quantile bins of each column against ``y`` (NaN-aware block test)."""
-
-    def test(block, keep):
-        codes = quantile_codes(block, n_bins)
-        filled = np.stack([(codes == b).any(axis=0) for b in range(n_bins)]).sum(axis=0)
-        if shape == "regression":
-            p, effect = rank_group_tests(codes, y[keep], n_bins)
-        else:
-            p, effect, _ = contingency_tests(codes, y[keep], n_bins)
-        # Two filled bins (a 0/1 column) repeat the trend test: not a test of its own.
-        return np.where(filled >= 3, p, np.nan), effect
-
-    return test
+def _binned_test(matrix, shape, y, n_bins):
+    """Quantile bins of each column (missing values left out) against ``y``: ``(p, effect)``."""
+    codes = quantile_codes(matrix, n_bins)
+    filled = np.stack([(codes == b).any(axis=0) for b in range(n_bins)]).sum(axis=0)
+    if shape == "regression":
+        p, effect = rank_group_tests(codes, y, n_bins)
+    else:
+        p, effect, _ = contingency_tests(codes, y, n_bins)
+    # Two filled bins (a 0/1 column) repeat the trend test: not a test of its own;
+    # nor are columns with fewer known rows than a test needs.
+    enough = (filled >= 3) & ((codes >= 0).sum(axis=0) >= MIN_ROWS)
+    return np.where(enough, p, np.nan), effect
 
 
 def _missingness_tests(matrix, shape, y, rng, permutations):
@@ -218,7 +220,7 @@ def _target_tests(data, target, rng):
         found = {"trend": _numeric_block(matrix, test)}
         n_bins = relation_bins(len(rows))
         if n_bins >= 3:
-            found["bins"] = _numeric_block(matrix, _binned_test(shape, y, n_bins))
+            found["bins"] = _binned_test(matrix, shape, y, n_bins)
         found["missing"] = _missingness_tests(matrix, shape, y, rng, permutations)
         for j, column in enumerate(numeric):
             tests = {name: (float(p[j]), float(e[j])) for name, (p, e) in found.items()
@@ -302,6 +304,12 @@ def ranked_features(data, target, *, related=False):
     if related:
         chosen &= table["related"] & ~table["leak"]
     return list(table.loc[chosen, "column"])
+
+
+def leaking_features(data, target):
+    """Features of ``target`` that nearly copy it (possible leaks), strongest first."""
+    table = relation_tests(data)
+    return list(table.loc[(table["target"] == target.name) & table["leak"], "column"])
 
 
 # ------------------------------------------------------------------ contrasts
@@ -467,7 +475,8 @@ def find_related_features(data):
                 kind="relationships", name="related_features", strength=0.0,
                 evidence=evidence,
                 **text(("relations.none.title", common), [("relations.none", {
-                    **common, "n_tested": len(tests),
+                    # The leaks, reported apart, are not among the features "none" covers.
+                    **common, "n_tested": len(others),
                     "q_min": float(others["q"].min()) if len(others) else 1.0,
                     "n_rows": int(tests["n_rows"].max()),
                 })] + left_out),

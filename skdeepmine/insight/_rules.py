@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._constants import ALPHA
 from ._findings import Insight
-from ._relations import ranked_features
+from ._relations import leaking_features, ranked_features
 from ._stats import bh_adjust
 from ._text import chart_text, text
 
@@ -233,7 +233,9 @@ def find_association_rules(data):
         if rules.empty:
             n_candidates = rules.attrs.get("n_candidates", 0)
             related = ranked_features(data, target, related=True)
+            leaks = [] if related else leaking_features(data, target)
             why = ("rules.none", {"n_candidates": n_candidates, "alpha": ALPHA}) if related \
+                else ("rules.none_leaks", {"target": target.name, "columns": leaks}) if leaks \
                 else ("rules.none_related", {"target": target.name})
             findings.append(Insight(
                 kind="association_rules", name="association_rule", strength=0.0,

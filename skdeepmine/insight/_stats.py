@@ -229,30 +229,43 @@ def contingency_tests(codes, y, n_levels):
 
 
 def rank_group_tests(codes, y, n_levels):
-    """Kruskal-Wallis of ``y`` across each column's groups ``codes`` (no -1), vectorised.
+    """Kruskal-Wallis of ``y`` across each column's groups ``codes``, vectorised.
 
-    Returns ``(p, effect)``: for two groups the rank-biserial r (positive
-    when group 1's values are higher), else :func:`kruskal_eta`.  Columns with
-    fewer than two groups, or a group under ``MIN_ASYMPTOTIC_GROUP`` rows,
-    get NaN.
+    Rows coded -1 are left out of that column: ``y`` is ranked among each
+    column's own rows (average ranks for ties, with the tie correction), so
+    columns with different missing rows need no loop.  Returns ``(p, effect)``:
+    for two groups the rank-biserial r (positive when group 1's values are
+    higher), else eta as :func:`kruskal_eta`.  Columns with fewer than two
+    groups, or a group under ``MIN_ASYMPTOTIC_GROUP`` rows, get NaN.
     """
-    n = len(y)
-    ranked = stats.rankdata(y)
-    factor = float(_tie_factor(ranked[:, None])[0])
-    sums = np.stack([(codes == b).T.astype(float) @ ranked for b in range(n_levels)])
-    counts = np.stack([(codes == b).sum(axis=0) for b in range(n_levels)]).astype(float)
-    present = counts > 0
+    codes = np.asarray(codes)
+    n_all, m = codes.shape
+    known = codes >= 0
+    # Ranks of y among each column's known rows: rows with a smaller y, plus
+    # the middle of the rows tied with it.
+    levels, group = np.unique(y, return_inverse=True)
+    group = group.ravel()
+    per_level = np.zeros((len(levels), m))
+    np.add.at(per_level, group, known.astype(float))
+    below = np.cumsum(per_level, axis=0) - per_level
+    ranked = below[group] + (per_level[group] + 1.0) / 2.0  # (n_all, m)
+    n = known.sum(axis=0).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
+        factor = 1.0 - (per_level ** 3 - per_level).sum(axis=0) / (n ** 3 - n)
+        sums = np.stack([np.where(codes == b, ranked, 0.0).sum(axis=0)
+                         for b in range(n_levels)])
+        counts = np.stack([(codes == b).sum(axis=0) for b in range(n_levels)]).astype(float)
+        present = counts > 0
         between = np.where(present, sums ** 2 / np.where(present, counts, 1), 0).sum(axis=0)
-        h = (12.0 / (n * (n + 1)) * between - 3.0 * (n + 1)) / factor if factor > 0 else \
-            np.full(codes.shape[1], np.nan)
+        h = (12.0 / (n * (n + 1)) * between - 3.0 * (n + 1)) / factor
     k = present.sum(axis=0)
     smallest = np.where(present, counts, np.inf).min(axis=0)
-    valid = (k >= 2) & (smallest >= MIN_ASYMPTOTIC_GROUP) & np.isfinite(h)
-    p = np.where(valid, stats.chi2.sf(h, np.maximum(k - 1, 1)), np.nan)
+    valid = (k >= 2) & (smallest >= MIN_ASYMPTOTIC_GROUP) & np.isfinite(h) & (factor > 0)
+    p = np.where(valid, stats.chi2.sf(np.where(valid, h, 0.0), np.maximum(k - 1, 1)), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         means = sums / np.where(present, counts, 1)
         biserial = 2.0 * (means[min(1, n_levels - 1)] - means[0]) / n
-    eta = np.sqrt(np.clip((np.where(valid, h, 0.0) - k + 1.0) / np.maximum(n - k, 1), 0, 1))
+        eta = np.sqrt(np.clip((np.where(valid, h, 0.0) - k + 1.0) / np.maximum(n - k, 1),
+                              0, 1))
     effect = np.where(k == 2, biserial, eta)
     return p, np.where(valid, effect, np.nan)

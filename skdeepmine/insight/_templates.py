@@ -113,6 +113,11 @@ EN = {
     "rules.none_related": (
         "No feature is related to {target}, so none makes a rule's condition."
     ),
+    "rules.none_leaks": (
+        "Only {columns:list}, which {columns:pick|nearly copies|nearly copy} {target} "
+        "(possible leakage), {columns:pick|relates|relate} to it: no rule is made from "
+        "{columns:pick|it|them}."
+    ),
     "rules.none": (
         "{n_candidates:n|candidate rule|candidate rules} reached the minimum support "
         "and confidence; none is significant at a false-discovery rate of "

@@ -87,6 +87,9 @@ ZH = {
     ),
     "rules.none.title": "{target} 没有关联规则",
     "rules.none_related": "没有特征与 {target} 相关，因此没有可作规则条件的特征。",
+    "rules.none_leaks": (
+        "只有几乎复制了 {target} 的 {columns:list}（可能的泄漏）与之相关：不用它们构造规则。"
+    ),
     "rules.none": (
         "{n_candidates} 条候选规则达到最小支持度和置信度，但在错误发现率 {alpha:pct} "
         "下没有一条显著，或没有在更短的规则之上带来提升。"
