@@ -114,7 +114,7 @@ class InsightReporter(OneToOneFeatureMixin, TransformerMixin, DocLinkMixin, Base
     >>> from skdeepmine.insight import InsightReporter
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(60, 3))
-    >>> y = (X[:, 0] > 0).astype(int)
+    >>> y = (X[:, 0] + 0.5 * rng.normal(size=60) > 0).astype(int)
     >>> pipe = make_pipeline(
     ...     InsightReporter(kinds=["data_quality", "relationships"], random_state=0),
     ...     LogisticRegression(),
