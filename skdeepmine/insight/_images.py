@@ -298,7 +298,8 @@ def _clusters(features, layer, y, predicted, max_clusters, seed, regression=Fals
     best = (-1.0, None, None)
     # At least 10 samples per cluster on average: fewer make silhouettes noise.
     smallest = max(2, int(np.ceil(MIN_CLUSTER_SHARE * len(features))))
-    for k in range(2, min(max_clusters, len(features) // 10) + 1):
+    most = min(max_clusters, len(features) // 10)
+    for k in range(2, most + 1):
         labels = KMeans(k, n_init=4, random_state=seed).fit_predict(features)
         if len(np.unique(labels)) < 2 or np.bincount(labels, minlength=k).min() < smallest:
             continue
@@ -306,7 +307,7 @@ def _clusters(features, layer, y, predicted, max_clusters, seed, regression=Fals
         if score > best[0]:
             best = (score, k, labels)
     silhouette, k, labels = best
-    if len(features) < 20:  # no k was tried: there is no best silhouette to give
+    if len(features) // 10 < 2:  # no k was tried: there is no best silhouette to give
         return Insight(kind="structure", name="deep_clusters", strength=0.0, **text(
             ("image.clusters.none.title", {}),
             [("image.clusters.few", {"layer": layer, "n": len(features)})]))
