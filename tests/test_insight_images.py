@@ -17,6 +17,7 @@ from skdeepmine import CNNClassifier
 from skdeepmine.cli import main
 from skdeepmine.datasets import load_image_folder
 from skdeepmine.insight import InsightReport
+from skdeepmine.insight._text import render_template
 
 SIDE = 16
 # Top-left corner of each class's patch.
@@ -231,9 +232,9 @@ def test_signal_regressor_report_gets_r2_largest_errors_and_the_bump():
     height = rng.uniform(1, 3, size=n)
     X = rng.normal(scale=0.1, size=(n, length, 1))
     X[:, 12:16, 0] += height[:, None]
-    # On y's own scale: this seed's network trained on the standardised
-    # target gives an all-zero Grad-CAM map (Grad-CAM keeps only what raises
-    # the output; its gradients still peak on the bump).
+    # On y's own scale, as written when Grad-CAM kept only what raises the
+    # output: the standardised target then gave an all-zero map
+    # (tests/test_inspection_regression.py checks regressors' signed maps).
     reg = CNNRegressor(input_kind="signal", standardize_target=False,
                        **{**FAST, "rescale": None, "epochs": 10}).fit(X[:90], height[:90])
     report = InsightReport.from_estimator(reg, X[90:], height[90:], random_state=0)
@@ -244,3 +245,8 @@ def test_signal_regressor_report_gets_r2_largest_errors_and_the_bump():
     (peak,) = _finding(report, "attribution_maps").evidence["peaks"]
     assert 10 <= peak["position"] <= 17, peak
     assert "留出集 R^2" in report.to_markdown(lang="zh")
+    # A regressor's map names no class: it read "lies at all: position 47".
+    maps = _finding(report, "attribution_maps")
+    assert "all:" not in maps.message and "class-average" not in maps.title.lower()
+    assert "at position" in maps.message or "nowhere" in maps.message
+    assert "all：" not in render_template(maps.template, "zh")[1]

@@ -223,24 +223,6 @@ def test_no_clusters_over_all_columns_does_not_claim_none_anywhere():
     assert "整体上没有簇" in title and "单独" in message
 
 
-# ------------------------------------------------------- 16a. regressor maps
-def test_regressor_attribution_map_names_no_class_called_all():
-    from skdeepmine import CNNRegressor
-
-    rng = np.random.RandomState(0)
-    n, length = 60, 24
-    height = rng.uniform(1, 3, size=n)
-    X = rng.normal(scale=0.1, size=(n, length, 1))
-    X[:, 8:12, 0] += height[:, None]
-    reg = CNNRegressor(input_kind="signal", filters=(4,), dense_units=(4,), epochs=2,
-                       random_state=0, verbose=0).fit(X[:40], height[:40])
-    report = InsightReport.from_estimator(reg, X[40:], height[40:], random_state=0)
-    maps = _one(report, "attribution_maps")
-    assert "all:" not in maps.message and "class-average" not in maps.title.lower()
-    assert "at position" in maps.message or "nowhere" in maps.message
-    assert "all：" not in render_template(maps.template, "zh")[1]
-
-
 # ------------------------------------------------- the vectorised tests
 def test_vectorised_binned_and_missingness_tests_match_scipy():
     from scipy import stats
